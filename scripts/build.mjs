@@ -1,0 +1,50 @@
+// Bundles the CLI/server and the VS Code client with esbuild into dist/, and copies the two wasm
+// files (the tree-sitter runtime and the Python grammar) next to the server bundle and into grammars/.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+
+const grammarWasm = join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
+const runtimeWasm = require.resolve('web-tree-sitter/web-tree-sitter.wasm');
+
+mkdirSync(join(root, 'grammars'), { recursive: true });
+copyFileSync(grammarWasm, join(root, 'grammars', 'tree-sitter-python.wasm'));
+mkdirSync(join(root, 'dist', 'server'), { recursive: true });
+copyFileSync(grammarWasm, join(root, 'dist', 'server', 'tree-sitter-python.wasm'));
+copyFileSync(runtimeWasm, join(root, 'dist', 'server', 'web-tree-sitter.wasm'));
+
+// The CJS build of web-tree-sitter (what require.resolve picks) locates its wasm from __dirname; the ESM build (what the `import`
+// condition picks) needs import.meta, which esbuild empties in a CJS bundle.
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // parser.ts falls back to require.resolve only when run from sources.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+  plugins: [webTreeSitterCjs],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: [join(root, 'server', 'src', 'main.ts')], outfile: join(root, 'dist', 'server', 'main.js') }),
+  build({
+    ...common,
+    entryPoints: [join(root, 'client', 'src', 'extension.ts')],
+    outfile: join(root, 'dist', 'client', 'extension.js'),
+    external: ['vscode'],
+  }),
+]);

@@ -1,0 +1,677 @@
+// A small abstract interpreter for Python: it runs a module's statements in order over abstract
+// values, so `y = to_categorical(y, 10)` rebinds y, `model.add(...)` grows the model that is later
+// compiled, and a helper `build_model()` returns the model it builds. Branches are run on copies
+// of the scope and merged (a name that differs between branches becomes unknown); loops run once
+// and merge with the state before them. Anything the interpreter does not model is UNKNOWN.
+import type { Node } from 'web-tree-sitter';
+import { BARE_KERAS_NAMES } from './kerasNames';
+import { callLibrary, callMethod, getAttribute, subscriptValue, type CallArgs, type Library } from './library';
+import { Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
+
+export interface ProgramFacts {
+  compiles: CompileCall[];
+  fits: FitCall[];
+  models: ModelObj[];
+  /** Every Dense layer constructed (for softmax-over-one-unit wherever it is). */
+  layers: LayerInfo[];
+  moduleScope: Scope;
+  /** Every import binding: local name → imported dotted path. */
+  imports: Map<string, string>;
+}
+
+interface Frame {
+  returns: Value[];
+}
+
+type Flow = 'next' | 'stop';
+
+const MAX_INLINE_DEPTH = 6;
+const MAX_INLINE_CALLS = 400;
+
+const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter']);
+
+export class Interpreter implements Library {
+  readonly facts: ProgramFacts;
+  /** How many branches/loops deep the statement being run is. */
+  depth = 0;
+  private inlineDepth = 0;
+  private inlineCalls = 0;
+  private readonly calledDefs = new Set<number>();
+  private readonly allDefs: { def: Node; scope: Scope; owner: Node | null }[] = [];
+
+  constructor() {
+    this.facts = { compiles: [], fits: [], models: [], layers: [], moduleScope: new Scope(null), imports: new Map() };
+  }
+
+  run(root: Node): ProgramFacts {
+    this.execBlock(root.namedChildren, this.facts.moduleScope, { returns: [] });
+    // Functions nobody in this file calls (a train() run from elsewhere, a Keras Tuner
+    // build_model(hp)) are still checked, with unknown arguments.
+    for (let i = 0; i < this.allDefs.length; i++) {
+      const { def, scope, owner } = this.allDefs[i];
+      if (this.calledDefs.has(def.id) || owner) continue;
+      this.inlineFunction({ k: 'func', def, closure: scope, name: '' }, { positional: [], keywords: new Map(), node: def }, null);
+    }
+    this.runUncalledMethods();
+    return this.facts;
+  }
+
+  // ---- statements ----------------------------------------------------------------------------
+
+  execBlock(statements: readonly (Node | null)[], scope: Scope, frame: Frame): Flow {
+    for (const statement of statements) {
+      if (!statement) continue;
+      if (this.execStatement(statement, scope, frame) === 'stop') return 'stop';
+    }
+    return 'next';
+  }
+
+  private execStatement(node: Node, scope: Scope, frame: Frame): Flow {
+    switch (node.type) {
+      case 'expression_statement':
+        for (const child of node.namedChildren) if (child) this.evalExpression(child, scope);
+        return 'next';
+      case 'import_statement':
+      case 'import_from_statement':
+        this.execImport(node, scope);
+        return 'next';
+      case 'function_definition':
+        this.defineFunction(node, scope, null);
+        return 'next';
+      case 'class_definition':
+        this.defineClass(node, scope);
+        return 'next';
+      case 'decorated_definition': {
+        const definition = node.childForFieldName('definition');
+        return definition ? this.execStatement(definition, scope, frame) : 'next';
+      }
+      case 'return_statement': {
+        const value = node.namedChildren[0];
+        frame.returns.push(value ? this.evalExpression(value, scope) : { k: 'none' });
+        return 'stop';
+      }
+      case 'raise_statement':
+      case 'continue_statement':
+      case 'break_statement':
+        return 'stop';
+      case 'if_statement':
+        return this.execIf(node, scope, frame);
+      case 'for_statement':
+      case 'while_statement':
+        return this.execLoop(node, scope, frame);
+      case 'try_statement':
+        return this.execTry(node, scope, frame);
+      case 'with_statement': {
+        for (const item of node.descendantsOfType('with_item')) {
+          const value = item?.childForFieldName('value');
+          if (value?.type === 'as_pattern') {
+            const target = value.childForFieldName('alias');
+            if (value.namedChildren[0]) this.evalExpression(value.namedChildren[0], scope);
+            if (target) this.bindTarget(target.namedChildren[0] ?? target, UNKNOWN, scope);
+          } else if (value) this.evalExpression(value, scope);
+        }
+        const body = node.childForFieldName('body');
+        return body ? this.execBlock(body.namedChildren, scope, frame) : 'next';
+      }
+      case 'delete_statement':
+        for (const id of node.descendantsOfType('identifier')) if (id) scope.vars.set(id.text, UNKNOWN);
+        return 'next';
+      case 'match_statement':
+        this.execBranches(node.descendantsOfType('block').filter((b): b is Node => !!b && b.parent?.type === 'case_clause'), scope, frame, true);
+        return 'next';
+      default:
+        return 'next';
+    }
+  }
+
+  private execIf(node: Node, scope: Scope, frame: Frame): Flow {
+    const condition = node.childForFieldName('condition');
+    // `if __name__ == "__main__":` always runs when the file is the program.
+    if (condition && /^__name__\s*==\s*['"]__main__['"]$/.test(condition.text)) {
+      const body = node.childForFieldName('consequence');
+      return body ? this.execBlock(body.namedChildren, scope, frame) : 'next';
+    }
+    if (condition) this.evalExpression(condition, scope);
+    const blocks: Node[] = [];
+    const consequence = node.childForFieldName('consequence');
+    if (consequence) blocks.push(consequence);
+    let hasElse = false;
+    for (const alternative of node.childrenForFieldName('alternative')) {
+      if (!alternative) continue;
+      if (alternative.type === 'elif_clause') {
+        const c = alternative.childForFieldName('condition');
+        if (c) this.evalExpression(c, scope);
+      } else hasElse = true;
+      const body = alternative.childForFieldName('consequence') ?? alternative.childForFieldName('body');
+      if (body) blocks.push(body);
+    }
+    return this.execBranches(blocks, scope, frame, !hasElse);
+  }
+
+  /** Runs each block on a copy of the scope and merges the copies; `mayRunNone` adds the unchanged scope. */
+  private execBranches(blocks: Node[], scope: Scope, frame: Frame, mayRunNone: boolean): Flow {
+    const before = new Map(scope.vars);
+    const outcomes: Map<string, Value>[] = [];
+    this.depth++;
+    for (const block of blocks) {
+      scope.vars.clear();
+      for (const [k, v] of before) scope.vars.set(k, v);
+      const flow = this.execBlock(block.namedChildren, scope, frame);
+      if (flow === 'next') outcomes.push(new Map(scope.vars));
+    }
+    this.depth--;
+    if (mayRunNone) outcomes.push(before);
+    scope.vars.clear();
+    if (outcomes.length === 0) {
+      for (const [k, v] of before) scope.vars.set(k, v);
+      return 'stop';
+    }
+    for (const [k, v] of mergeScopes(outcomes)) scope.vars.set(k, v);
+    return 'next';
+  }
+
+  private execLoop(node: Node, scope: Scope, frame: Frame): Flow {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right') ?? node.childForFieldName('condition');
+    if (right) this.evalExpression(right, scope);
+    const body = node.childForFieldName('body');
+    const before = new Map(scope.vars);
+    this.depth++;
+    if (left) this.bindTarget(left, UNKNOWN, scope);
+    if (body) this.execBlock(body.namedChildren, scope, frame);
+    this.depth--;
+    const after = new Map(scope.vars);
+    scope.vars.clear();
+    for (const [k, v] of mergeScopes([before, after])) scope.vars.set(k, v);
+    const alternative = node.childForFieldName('alternative');
+    const elseBody = alternative?.childForFieldName('body');
+    if (elseBody) this.execBlock(elseBody.namedChildren, scope, frame);
+    return 'next';
+  }
+
+  private execTry(node: Node, scope: Scope, frame: Frame): Flow {
+    const body = node.childForFieldName('body');
+    // The try body is what normally runs; handlers are alternatives to its end state.
+    const flow = body ? this.execBlock(body.namedChildren, scope, frame) : 'next';
+    const handlers = node.namedChildren.filter((c): c is Node => !!c && c.type === 'except_clause');
+    if (handlers.length) {
+      const blocks = handlers.map((h) => h.namedChildren.find((c) => c?.type === 'block')).filter((b): b is Node => !!b);
+      this.execBranches(blocks, scope, frame, true);
+    }
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'else_clause' || child.type === 'finally_clause') {
+        const block = child.namedChildren.find((c) => c?.type === 'block');
+        if (block) this.execBlock(block.namedChildren, scope, frame);
+      }
+    }
+    return flow;
+  }
+
+  private execImport(node: Node, scope: Scope): void {
+    if (node.type === 'import_statement') {
+      for (const name of node.childrenForFieldName('name')) {
+        if (!name) continue;
+        if (name.type === 'aliased_import') {
+          const path = name.childForFieldName('name')?.text ?? '';
+          const alias = name.childForFieldName('alias')?.text;
+          if (alias) this.bindImport(alias, path, scope);
+        } else {
+          // `import tensorflow.keras` binds `tensorflow`.
+          const first = name.text.split('.')[0];
+          this.bindImport(first, first, scope);
+        }
+      }
+      return;
+    }
+    const moduleNode = node.childForFieldName('module_name');
+    if (!moduleNode || moduleNode.type === 'relative_import') return;
+    const module = moduleNode.text;
+    for (const name of node.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const imported = name.childForFieldName('name')?.text ?? '';
+        const alias = name.childForFieldName('alias')?.text;
+        if (alias) this.bindImport(alias, `${module}.${imported}`, scope);
+      } else {
+        this.bindImport(name.text, `${module}.${name.text}`, scope);
+      }
+    }
+  }
+
+  private bindImport(local: string, path: string, scope: Scope): void {
+    scope.vars.set(local, { k: 'module', path });
+    if (scope === this.facts.moduleScope) this.facts.imports.set(local, path);
+  }
+
+  private defineFunction(node: Node, scope: Scope, owner: Node | null): void {
+    const name = node.childForFieldName('name')?.text;
+    if (!name) return;
+    scope.vars.set(name, { k: 'func', def: node, closure: scope, name });
+    this.allDefs.push({ def: node, scope, owner });
+  }
+
+  private defineClass(node: Node, scope: Scope): void {
+    const name = node.childForFieldName('name')?.text;
+    if (!name) return;
+    const superclasses = node.childForFieldName('superclasses');
+    const bases = superclasses ? superclasses.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map((c) => this.evalExpression(c, scope)) : [];
+    const cls: Value = { k: 'class', def: node, closure: scope, name, bases };
+    scope.vars.set(name, cls);
+    const body = node.childForFieldName('body');
+    for (const member of body?.namedChildren ?? []) {
+      const def = member?.type === 'decorated_definition' ? member.childForFieldName('definition') : member;
+      if (def?.type === 'function_definition') this.allDefs.push({ def, scope, owner: node });
+    }
+  }
+
+  /** Methods nobody calls (a Trainer class's train()) run on an instance built by its __init__. */
+  private runUncalledMethods(): void {
+    const byClass = new Map<number, { owner: Node; scope: Scope; defs: Node[] }>();
+    for (const { def, scope, owner } of this.allDefs) {
+      if (!owner || this.calledDefs.has(def.id)) continue;
+      const entry = byClass.get(owner.id) ?? { owner, scope, defs: [] };
+      entry.defs.push(def);
+      byClass.set(owner.id, entry);
+    }
+    for (const { owner, scope, defs } of byClass.values()) {
+      const name = owner.childForFieldName('name')?.text;
+      const cls = name ? scope.lookup(name) : undefined;
+      if (!cls || cls.k !== 'class' || this.classIsModel(cls)) continue;
+      const instance = this.instantiate(cls, { positional: [], keywords: new Map(), node: owner }, owner);
+      for (const def of defs) {
+        if (this.calledDefs.has(def.id)) continue;
+        this.inlineFunction({ k: 'func', def, closure: scope, name: '' }, { positional: [], keywords: new Map(), node: def }, instance);
+      }
+    }
+  }
+
+  // ---- binding -------------------------------------------------------------------------------
+
+  bindTarget(target: Node, value: Value, scope: Scope): void {
+    switch (target.type) {
+      case 'identifier':
+        scope.vars.set(target.text, value);
+        return;
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'expression_list':
+      case 'tuple':
+      case 'list': {
+        const targets = target.namedChildren.filter((c): c is Node => !!c);
+        const items = value.k === 'seq' && value.items.length === targets.length && !targets.some((t) => t.type === 'list_splat_pattern') ? value.items : null;
+        targets.forEach((t, i) => this.bindTarget(t, items ? items[i] : UNKNOWN, scope));
+        return;
+      }
+      case 'parenthesized_expression':
+        if (target.namedChildren[0]) this.bindTarget(target.namedChildren[0], value, scope);
+        return;
+      case 'attribute': {
+        const object = target.childForFieldName('object');
+        const attr = target.childForFieldName('attribute')?.text;
+        if (!object || !attr) return;
+        const owner = this.evalExpression(object, scope);
+        if (owner.k === 'instance') owner.attrs.set(attr, value);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---- expressions ---------------------------------------------------------------------------
+
+  evalExpression(node: Node, scope: Scope): Value {
+    switch (node.type) {
+      case 'assignment':
+        return this.evalAssignment(node, scope);
+      case 'augmented_assignment': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (right) this.evalExpression(right, scope);
+        if (left?.type === 'identifier') scope.vars.set(left.text, UNKNOWN);
+        return UNKNOWN;
+      }
+      case 'identifier':
+        return this.lookup(node.text, scope);
+      case 'integer': {
+        const v = Number(node.text.replace(/_/g, ''));
+        return Number.isSafeInteger(v) ? { k: 'int', v } : UNKNOWN;
+      }
+      case 'float':
+        return { k: 'float' };
+      case 'true':
+        return { k: 'bool', v: true };
+      case 'false':
+        return { k: 'bool', v: false };
+      case 'none':
+        return { k: 'none' };
+      case 'string':
+        return stringValue(node);
+      case 'concatenated_string':
+        return UNKNOWN;
+      case 'parenthesized_expression':
+        return node.namedChildren[0] ? this.evalExpression(node.namedChildren[0], scope) : UNKNOWN;
+      case 'list':
+      case 'tuple':
+      case 'expression_list':
+        return { k: 'seq', items: node.namedChildren.map((c) => (c && c.type !== 'list_splat' ? this.evalExpression(c, scope) : UNKNOWN)), node };
+      case 'dictionary':
+        return this.evalDict(node, scope);
+      case 'call':
+        return this.evalCall(node, scope);
+      case 'attribute': {
+        const object = node.childForFieldName('object');
+        const attr = node.childForFieldName('attribute')?.text;
+        if (!object || !attr) return UNKNOWN;
+        return getAttribute(this, this.evalExpression(object, scope), attr, node);
+      }
+      case 'subscript': {
+        const value = node.childForFieldName('value');
+        const subscripts = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
+        if (!value) return UNKNOWN;
+        const base = this.evalExpression(value, scope);
+        const index = subscripts.length === 1 ? subscripts[0] : null;
+        return subscriptValue(this, base, index, index ? this.evalExpression(index, scope) : UNKNOWN, node);
+      }
+      case 'conditional_expression': {
+        const [a, , b] = [node.namedChildren[0], node.namedChildren[1], node.namedChildren[2]];
+        if (node.namedChildren[1]) this.evalExpression(node.namedChildren[1], scope);
+        const va = a ? this.evalExpression(a, scope) : UNKNOWN;
+        const vb = b ? this.evalExpression(b, scope) : UNKNOWN;
+        return sameValue(va, vb) ? va : UNKNOWN;
+      }
+      case 'binary_operator':
+        return this.evalBinary(node, scope);
+      case 'comparison_operator': {
+        for (const c of node.namedChildren) if (c) this.evalExpression(c, scope);
+        const left = node.namedChildren[0] ? this.evalExpression(node.namedChildren[0], scope) : UNKNOWN;
+        if (left.k === 'labels') {
+          return { k: 'labels', labels: { format: 'binary', classes: 2, origin: node.text, node, fromDataset: false, ambiguousWidth: false } };
+        }
+        return UNKNOWN;
+      }
+      case 'unary_operator': {
+        const operand = node.childForFieldName('argument');
+        const v = operand ? this.evalExpression(operand, scope) : UNKNOWN;
+        if (v.k === 'int' && node.text.startsWith('-')) return { k: 'int', v: -v.v };
+        return v.k === 'int' ? v : UNKNOWN;
+      }
+      case 'lambda':
+        return { k: 'func', def: node, closure: scope, name: '<lambda>' };
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        const v = value ? this.evalExpression(value, scope) : UNKNOWN;
+        if (name) scope.vars.set(name.text, v);
+        return v;
+      }
+      case 'await':
+        return node.namedChildren[0] ? this.evalExpression(node.namedChildren[0], scope) : UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private evalAssignment(node: Node, scope: Scope): Value {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const value = right ? this.evalExpression(right, scope) : UNKNOWN;
+    if (left) this.bindTarget(left, value, scope);
+    return value;
+  }
+
+  private evalDict(node: Node, scope: Scope): Value {
+    const entries = new Map<string, Value>();
+    let complete = true;
+    for (const pair of node.namedChildren) {
+      if (pair?.type !== 'pair') {
+        complete = false;
+        continue;
+      }
+      const key = pair.childForFieldName('key');
+      const value = pair.childForFieldName('value');
+      const k = key ? this.evalExpression(key, scope) : UNKNOWN;
+      const v = value ? this.evalExpression(value, scope) : UNKNOWN;
+      if (k.k === 'str') entries.set(k.v, v);
+      else complete = false;
+    }
+    return complete ? { k: 'dict', entries, node } : UNKNOWN;
+  }
+
+  private evalBinary(node: Node, scope: Scope): Value {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const a = left ? this.evalExpression(left, scope) : UNKNOWN;
+    const b = right ? this.evalExpression(right, scope) : UNKNOWN;
+    const op = node.childForFieldName('operator')?.text;
+    if (a.k === 'int' && b.k === 'int') {
+      const r = op === '+' ? a.v + b.v : op === '-' ? a.v - b.v : op === '*' ? a.v * b.v : op === '//' && b.v !== 0 ? Math.floor(a.v / b.v) : null;
+      return r === null ? UNKNOWN : { k: 'int', v: r };
+    }
+    // Features scaled (x / 255.0) stay features.
+    if (a.k === 'features' && (op === '/' || op === '*' || op === '-')) return a;
+    return UNKNOWN;
+  }
+
+  lookup(name: string, scope: Scope): Value {
+    const found = scope.lookup(name);
+    if (found !== undefined) return found;
+    // Pasted snippets: Keras's well-known names when nothing in the file defines them.
+    if (Object.prototype.hasOwnProperty.call(BARE_KERAS_NAMES, name)) return { k: 'module', path: BARE_KERAS_NAMES[name] };
+    if (PYTHON_BUILTINS.has(name)) return { k: 'module', path: `builtins.${name}` };
+    if (/^[A-Z][A-Za-z0-9]*$/.test(name)) return { k: 'module', path: `keras.layers.${name}` };
+    return UNKNOWN;
+  }
+
+  // ---- calls ---------------------------------------------------------------------------------
+
+  private evalCall(node: Node, scope: Scope): Value {
+    const fn = node.childForFieldName('function');
+    const argsNode = node.childForFieldName('arguments');
+    if (!fn) return UNKNOWN;
+    const args = this.evalArgs(argsNode, scope, node);
+    if (fn.type === 'attribute') {
+      const objectNode = fn.childForFieldName('object');
+      const attr = fn.childForFieldName('attribute')?.text ?? '';
+      const object = objectNode ? this.evalExpression(objectNode, scope) : UNKNOWN;
+      if (object.k === 'module') return callLibrary(this, `${object.path}.${attr}`, args, node);
+      return callMethod(this, object, attr, args, node, fn);
+    }
+    const callee = this.evalExpression(fn, scope);
+    return this.callValue(callee, args, node);
+  }
+
+  callValue(callee: Value, args: CallArgs, node: Node): Value {
+    switch (callee.k) {
+      case 'module':
+        return callLibrary(this, callee.path, args, node);
+      case 'func':
+        return this.inlineFunction(callee, args, null);
+      case 'class':
+        return this.instantiate(callee, args, node);
+      default:
+        return callMethod(this, callee, '__call__', args, node, null);
+    }
+  }
+
+  private evalArgs(argsNode: Node | null, scope: Scope, call: Node): CallArgs {
+    const args: CallArgs = { positional: [], keywords: new Map(), node: call };
+    if (!argsNode) return args;
+    if (argsNode.type === 'generator_expression') return args;
+    for (const child of argsNode.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'keyword_argument') {
+        const name = child.childForFieldName('name')?.text;
+        const valueNode = child.childForFieldName('value');
+        if (name && valueNode) args.keywords.set(name, { node: valueNode, kwarg: child, value: this.evalExpression(valueNode, scope) });
+      } else if (child.type === 'list_splat' || child.type === 'dictionary_splat') {
+        args.splat = true;
+        if (child.namedChildren[0]) this.evalExpression(child.namedChildren[0], scope);
+      } else if (child.type !== 'comment') {
+        args.positional.push({ node: child, value: this.evalExpression(child, scope) });
+      }
+    }
+    return args;
+  }
+
+  /** Runs a user function's body with its parameters bound, and returns what it returns. */
+  inlineFunction(fn: Extract<Value, { k: 'func' }>, args: CallArgs, self: Value | null): Value {
+    this.calledDefs.add(fn.def.id);
+    if (this.inlineDepth >= MAX_INLINE_DEPTH || this.inlineCalls >= MAX_INLINE_CALLS) return UNKNOWN;
+    this.inlineDepth++;
+    this.inlineCalls++;
+    const scope = new Scope(fn.closure);
+    const frame: Frame = { returns: [] };
+    const savedDepth = this.depth;
+    this.depth = 0;
+    try {
+      this.bindParameters(fn.def, args, self, scope);
+      const body = fn.def.childForFieldName('body');
+      if (!body) return UNKNOWN;
+      if (fn.def.type === 'lambda') return this.evalExpression(body, scope);
+      this.execBlock(body.namedChildren, scope, frame);
+      if (frame.returns.length === 0) return { k: 'none' };
+      return frame.returns.every((r) => sameValue(r, frame.returns[0])) ? frame.returns[0] : UNKNOWN;
+    } finally {
+      this.depth = savedDepth;
+      this.inlineDepth--;
+    }
+  }
+
+  private bindParameters(def: Node, args: CallArgs, self: Value | null, scope: Scope): void {
+    const params = def.childForFieldName('parameters');
+    const list = params?.namedChildren.filter((p): p is Node => !!p) ?? [];
+    let positional = [...args.positional.map((a) => a.value)];
+    if (self) positional = [self, ...positional];
+    list.forEach((param, i) => {
+      let name: string | undefined;
+      let defaultNode: Node | null = null;
+      if (param.type === 'identifier') name = param.text;
+      else if (param.type === 'typed_parameter') name = param.namedChildren.find((c) => c?.type === 'identifier')?.text;
+      else if (param.type === 'default_parameter' || param.type === 'typed_default_parameter') {
+        name = param.childForFieldName('name')?.text;
+        defaultNode = param.childForFieldName('value');
+      } else {
+        // *args, **kwargs, keyword-only separators
+        const id = param.descendantsOfType('identifier')[0];
+        if (id) scope.vars.set(id.text, UNKNOWN);
+        return;
+      }
+      if (!name) return;
+      let value: Value = UNKNOWN;
+      const keyword = args.keywords.get(name);
+      if (keyword) value = keyword.value;
+      else if (i < positional.length) value = positional[i];
+      // A default is only trusted on a real call site that omits the argument.
+      else if (defaultNode && args.node.type === 'call' && !args.splat) value = this.evalExpression(defaultNode, scope);
+      scope.vars.set(name, value);
+    });
+  }
+
+  private instantiate(cls: Extract<Value, { k: 'class' }>, args: CallArgs, node: Node): Value {
+    const isModel = this.classIsModel(cls);
+    const instance: Extract<Value, { k: 'instance' }> = { k: 'instance', cls, attrs: new Map(), model: null };
+    const init = this.findMethod(cls, '__init__');
+    if (init) this.inlineFunction(init, args, instance);
+    if (isModel) {
+      const model: ModelObj = { kind: 'subclass', node, layers: [], outputs: null, uncertain: false, depth: this.depth, application: null };
+      const call = this.findMethod(cls, 'call');
+      if (call) {
+        const input: Value = { k: 'tensor', tensor: { layer: null, op: null, input: null, isInput: true, node: call.def } };
+        const out = this.inlineFunction(call, { positional: [{ node: call.def, value: input }], keywords: new Map(), node: call.def }, instance);
+        model.outputs = tensorsOf(out);
+      }
+      instance.model = model;
+      this.facts.models.push(model);
+    }
+    return instance;
+  }
+
+  findMethod(cls: Extract<Value, { k: 'class' }>, name: string, seen = 0): Extract<Value, { k: 'func' }> | null {
+    const body = cls.def.childForFieldName('body');
+    for (const member of body?.namedChildren ?? []) {
+      const def = member?.type === 'decorated_definition' ? member.childForFieldName('definition') : member;
+      if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) {
+        return { k: 'func', def, closure: cls.closure, name };
+      }
+    }
+    if (seen > 5) return null;
+    for (const base of cls.bases) {
+      if (base.k === 'class') {
+        const found = this.findMethod(base, name, seen + 1);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+
+  classIsModel(cls: Extract<Value, { k: 'class' }>, seen = 0): boolean {
+    return cls.bases.some((b) => (b.k === 'module' && /(^|\.)(Model|Sequential)$/.test(b.path) && /keras|^(Model|Sequential)$/.test(b.path)) || (b.k === 'class' && seen < 5 && this.classIsModel(b, seen + 1)));
+  }
+
+  classIsLoss(cls: Extract<Value, { k: 'class' }>, seen = 0): boolean {
+    return cls.bases.some((b) => (b.k === 'module' && /losses\.Loss$/.test(b.path)) || (b.k === 'class' && seen < 5 && this.classIsLoss(b, seen + 1)));
+  }
+}
+
+export function tensorsOf(value: Value): import('./values').TensorInfo[] | null {
+  if (value.k === 'tensor') return [value.tensor];
+  if (value.k === 'seq') {
+    const tensors = value.items.map((i) => (i.k === 'tensor' ? i.tensor : null));
+    return tensors.every((t) => t !== null) ? (tensors as import('./values').TensorInfo[]) : null;
+  }
+  return null;
+}
+
+export function stringValue(node: Node): Value {
+  // f-strings and strings with escapes/interpolations are not literal values.
+  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return UNKNOWN;
+  const content = node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+  return { k: 'str', v: content, node };
+}
+
+export function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'int':
+      return a.v === (b as typeof a).v;
+    case 'bool':
+      return a.v === (b as typeof a).v;
+    case 'str':
+      return a.v === (b as typeof a).v;
+    case 'none':
+      return true;
+    case 'module':
+      return a.path === (b as typeof a).path;
+    case 'model':
+      return a.model === (b as typeof a).model;
+    case 'layer':
+      return a.layer === (b as typeof a).layer;
+    case 'loss':
+      return a.loss === (b as typeof a).loss;
+    case 'labels':
+      return a.labels === (b as typeof a).labels || (a.labels.format === (b as typeof a).labels.format && a.labels.classes === (b as typeof a).labels.classes);
+    case 'func':
+    case 'class':
+      return a.def.id === (b as typeof a).def.id;
+    case 'instance':
+      return a === b;
+    default:
+      return false;
+  }
+}
+
+function mergeScopes(scopes: Map<string, Value>[]): Map<string, Value> {
+  const merged = new Map<string, Value>();
+  const keys = new Set<string>();
+  for (const s of scopes) for (const k of s.keys()) keys.add(k);
+  for (const key of keys) {
+    const values = scopes.map((s) => s.get(key));
+    const first = values[0];
+    merged.set(key, first !== undefined && values.every((v) => v !== undefined && sameValue(v, first)) ? first : UNKNOWN);
+  }
+  return merged;
+}

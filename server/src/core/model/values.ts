@@ -1,0 +1,178 @@
+// The abstract values the interpreter computes for Python expressions. Anything the analyzer cannot
+// know is UNKNOWN, and every rule stays silent on unknown facts.
+import type { Node } from 'web-tree-sitter';
+
+export type Value =
+  | { k: 'unknown' }
+  | { k: 'int'; v: number }
+  | { k: 'float' }
+  | { k: 'str'; v: string; node: Node }
+  | { k: 'bool'; v: boolean }
+  | { k: 'none' }
+  | { k: 'seq'; items: Value[]; node: Node | null }
+  | { k: 'dict'; entries: Map<string, Value>; node: Node | null }
+  /** A library module, class or function, by dotted path as imported ('tensorflow.keras.layers.Dense'). */
+  | { k: 'module'; path: string }
+  | { k: 'func'; def: Node; closure: Scope; name: string }
+  | { k: 'class'; def: Node; closure: Scope; name: string; bases: Value[] }
+  | { k: 'instance'; cls: Extract<Value, { k: 'class' }>; attrs: Map<string, Value>; model: ModelObj | null }
+  | { k: 'layer'; layer: LayerInfo }
+  | { k: 'tensor'; tensor: TensorInfo }
+  | { k: 'model'; model: ModelObj }
+  | { k: 'loss'; loss: LossInfo }
+  | { k: 'metric'; metric: MetricInfo }
+  /** A callable activation such as tf.nn.softmax or keras.activations.sigmoid. */
+  | { k: 'activation'; name: string; node: Node }
+  | { k: 'labels'; labels: LabelInfo }
+  /** Features (x arrays): their values are continuous; fitting a model on them as targets is regression. */
+  | { k: 'features'; node: Node }
+  /** A tf.data dataset, keras generator or directory iterator yielding (x, labels). */
+  | { k: 'dataset'; labels: LabelInfo | null }
+  /** np.eye(n): indexing it with class ids gives one-hot rows. */
+  | { k: 'eye'; n: number | null; node: Node }
+  | { k: 'encoder'; kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder' }
+  | { k: 'datagen' };
+
+export const UNKNOWN: Value = { k: 'unknown' };
+
+export type ActivationName = string; // 'softmax' | 'sigmoid' | 'linear' | 'relu' | ... | 'unknown'
+
+export interface ActivationInfo {
+  name: ActivationName;
+  /** The node to edit to change it: the string / callable expression, or the layer call for a separate layer. */
+  node: Node | null;
+  /** How it was written. */
+  form: 'string' | 'callable' | 'absent' | 'none' | 'layer' | 'op';
+}
+
+export interface LayerInfo {
+  /** Canonical class name ('Dense', 'Activation', 'Softmax', 'Dropout', 'Conv2D', ..., 'Unknown'). */
+  cls: string;
+  call: Node;
+  units: number | null;
+  unitsNode: Node | null;
+  activation: ActivationInfo | null;
+  name: string | null;
+  /** For Softmax(axis=...): true when it acts on the last axis. */
+  lastAxis: boolean;
+  /** A model used as a layer. */
+  nested: ModelObj | null;
+}
+
+export interface TensorInfo {
+  /** The layer (or nested model) that produced it; null for inputs and opaque ops. */
+  layer: LayerInfo | null;
+  /** A functional activation op (tf.nn.softmax(x)) that produced it. */
+  op: ActivationInfo | null;
+  input: TensorInfo | null;
+  /** True for Input(...) / a call() argument: the start of the graph. */
+  isInput: boolean;
+  node: Node;
+  /** The key naming this output in Model(outputs={...}). */
+  outputName?: string;
+}
+
+/** Where the interpreter records what it finds. */
+export interface ProgramFactsSink {
+  compiles: CompileCall[];
+  fits: FitCall[];
+  models: ModelObj[];
+  layers: LayerInfo[];
+}
+
+export interface ModelObj {
+  kind: 'sequential' | 'functional' | 'subclass' | 'application' | 'opaque';
+  node: Node;
+  /** Sequential: layers in order. */
+  layers: LayerInfo[];
+  /** Functional/subclass: the output tensors, in order; null when unknown. */
+  outputs: TensorInfo[] | null;
+  /** Layers were added under a condition or in a loop: the head is unknown. */
+  uncertain: boolean;
+  /** Nesting depth of branches where the model was created (for uncertain .add). */
+  depth: number;
+  /** keras.applications: the classifier head facts. */
+  application: { units: number | null; unitsNode: Node | null; activation: ActivationInfo; includeTop: boolean | null } | null;
+}
+
+export interface LossInfo {
+  /** Canonical loss id ('binary_crossentropy', 'mse', ...) or 'custom'/'unknown'. */
+  id: string;
+  form: 'string' | 'object' | 'function' | 'wrapper';
+  /** The string / call / reference node defining it. */
+  node: Node;
+  /** For objects and function refs: the node naming the class/function (edited by fixes). */
+  nameNode: Node | null;
+  fromLogits: boolean | null;
+  /** The `from_logits=...` keyword_argument node. */
+  fromLogitsNode: Node | null;
+}
+
+export interface MetricInfo {
+  /** 'accuracy' for 'accuracy'/'acc' in any case; canonical names otherwise; 'Accuracy' for the exact-match class. */
+  id: string;
+  form: 'string' | 'object' | 'function';
+  node: Node;
+  /** The string as written (for case-sensitivity rules). */
+  written: string;
+  nameNode: Node | null;
+}
+
+export type LabelFormat = 'int' | 'onehot' | 'binary' | 'multihot' | 'continuous' | 'unknown';
+
+export interface LabelInfo {
+  format: LabelFormat;
+  classes: number | null;
+  /** A short phrase: "mnist.load_data()", "to_categorical(..., 10)". */
+  origin: string;
+  node: Node | null;
+  /** Where the class count came from a dataset (class ids of a known dataset, for KL010). */
+  fromDataset: boolean;
+  /** LabelBinarizer: one column for 2 classes, so it may be 0/1 ids rather than one-hot. */
+  ambiguousWidth: boolean;
+}
+
+export interface CompileCall {
+  call: Node;
+  /** The `compile` identifier (hover target). */
+  callee: Node;
+  model: ModelObj | null;
+  loss: LossSpec;
+  metrics: MetricSpec;
+}
+
+export type LossSpec =
+  | { k: 'none' }
+  | { k: 'unknown' }
+  | { k: 'single'; loss: LossInfo | null; arg: Node }
+  | { k: 'dict'; entries: Map<string, { loss: LossInfo | null; arg: Node }> }
+  | { k: 'list'; items: { loss: LossInfo | null; arg: Node }[] };
+
+export type MetricSpec =
+  | { k: 'none' }
+  | { k: 'unknown' }
+  | { k: 'list'; items: MetricInfo[] }
+  | { k: 'dict'; entries: Map<string, MetricInfo[]> }
+  | { k: 'perOutput'; items: MetricInfo[][] };
+
+export interface FitCall {
+  call: Node;
+  model: ModelObj | null;
+  /** Labels, or per-output labels by output name / position. */
+  labels: LabelInfo | null;
+  perOutput: Map<string, LabelInfo | null> | (LabelInfo | null)[] | null;
+}
+
+/** A lexical scope: a name → value map with a parent for lookups. */
+export class Scope {
+  readonly vars = new Map<string, Value>();
+  constructor(readonly parent: Scope | null) {}
+
+  lookup(name: string): Value | undefined {
+    for (let scope: Scope | null = this; scope; scope = scope.parent) {
+      const found = scope.vars.get(name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+}

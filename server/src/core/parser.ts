@@ -1,0 +1,67 @@
+// Loads web-tree-sitter and the Python grammar once per process. The wasm files are found next to
+// the running bundle (dist/server/) or, when run from sources (vitest), in grammars/ and
+// node_modules; lookups are lazy so a packaged extension without node_modules never touches them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+let ready: Promise<Language> | null = null;
+let python: Language | null = null;
+
+function firstExisting(candidates: (() => string)[]): string {
+  for (const candidate of candidates) {
+    try {
+      const path = candidate();
+      if (existsSync(path)) return path;
+    } catch {
+      // a require.resolve that cannot find its package: try the next place
+    }
+  }
+  throw new Error('keras-lint: cannot find the tree-sitter wasm files; run `npm run build` first');
+}
+
+function runtimeWasmPath(): string {
+  return firstExisting([
+    () => join(__dirname, 'web-tree-sitter.wasm'),
+    () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+  ]);
+}
+
+function grammarWasmPath(): string {
+  return firstExisting([
+    () => join(__dirname, 'tree-sitter-python.wasm'),
+    () => join(__dirname, '..', '..', '..', 'grammars', 'tree-sitter-python.wasm'),
+    () => join(process.cwd(), 'grammars', 'tree-sitter-python.wasm'),
+    () => join(require.resolve('tree-sitter-python/package.json'), '..', 'tree-sitter-python.wasm'),
+  ]);
+}
+
+/** Initialises the parser runtime and the grammar; safe to call many times. */
+export function initParser(): Promise<Language> {
+  ready ??= (async () => {
+    const wasm = runtimeWasmPath();
+    await Parser.init({ locateFile: () => wasm });
+    python = await Language.load(grammarWasmPath());
+    return python;
+  })();
+  return ready;
+}
+
+/** The loaded Python grammar; initParser() must have resolved. */
+export function pythonLanguage(): Language {
+  if (!python) throw new Error('keras-lint: initParser() has not finished');
+  return python;
+}
+
+let sharedParser: Parser | null = null;
+
+/** Parses Python source, reusing `oldTree` (already edited with tree.edit) when given. */
+export function parsePython(text: string, oldTree?: Tree | null): Tree {
+  if (!sharedParser) {
+    sharedParser = new Parser();
+    sharedParser.setLanguage(pythonLanguage());
+  }
+  const tree = sharedParser.parse(text, oldTree ?? null);
+  if (!tree) throw new Error('keras-lint: tree-sitter returned no tree');
+  return tree;
+}

@@ -1,0 +1,155 @@
+// Pairs each output of each compiled model with its loss, metrics and labels, and works out what
+// Keras will compute for 'accuracy' next to them in each flavour.
+import type { Node } from 'web-tree-sitter';
+import { headsOf, type Head } from '../model/heads';
+import type { CompileCall, FitCall, LabelInfo, LossInfo, MetricInfo } from '../model/values';
+import type { FlavourInfo } from '../types';
+import type { FileStyle } from './edits';
+
+export interface OutputContext {
+  compile: CompileCall;
+  head: Head;
+  loss: LossInfo | null;
+  /** The compile argument node of this output's loss. */
+  lossArg: Node | null;
+  metrics: MetricInfo[];
+  labels: LabelInfo | null;
+  /** The `y` argument of the fit call that gave the labels (for the to_categorical fix). */
+  labelsArg: Node | null;
+  flavour: FlavourInfo;
+  style: FileStyle;
+  /** "line 14" or "cell 3, line 2": where an offset is, for messages. */
+  where(offset: number): string;
+}
+
+export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: FlavourInfo, style: FileStyle, where: (offset: number) => string): OutputContext[] {
+  if (!compile.model) return [];
+  const heads = headsOf(compile.model);
+  if (!heads) return [];
+  const modelFits = fits.filter((f) => f.model === compile.model);
+  const contexts: OutputContext[] = [];
+  heads.forEach((head, index) => {
+    const { loss, arg } = lossFor(compile, head, index, heads.length);
+    const labels = labelsFor(modelFits, head, index, heads.length);
+    contexts.push({
+      compile, head, loss, lossArg: arg, metrics: metricsFor(compile, head, index, heads.length), labels: labels.labels,
+      labelsArg: labels.arg, flavour, style, where,
+    });
+  });
+  return contexts;
+}
+
+function lossFor(compile: CompileCall, head: Head, index: number, count: number): { loss: LossInfo | null; arg: Node | null } {
+  const spec = compile.loss;
+  switch (spec.k) {
+    case 'single':
+      return { loss: spec.loss, arg: spec.arg };
+    case 'dict': {
+      const entry = head.name ? spec.entries.get(head.name) : undefined;
+      return entry ? { loss: entry.loss, arg: entry.arg } : { loss: null, arg: null };
+    }
+    case 'list': {
+      const item = spec.items.length === count ? spec.items[index] : undefined;
+      return item ? { loss: item.loss, arg: item.arg } : { loss: null, arg: null };
+    }
+    default:
+      return { loss: null, arg: null };
+  }
+}
+
+function metricsFor(compile: CompileCall, head: Head, index: number, count: number): MetricInfo[] {
+  const spec = compile.metrics;
+  switch (spec.k) {
+    case 'list':
+      return spec.items;
+    case 'dict':
+      return (head.name ? spec.entries.get(head.name) : undefined) ?? [];
+    case 'perOutput':
+      return spec.items.length === count ? spec.items[index] : [];
+    default:
+      return [];
+  }
+}
+
+/** The labels every fit of this model agrees on; null when unknown or when fits disagree. */
+function labelsFor(fits: FitCall[], head: Head, index: number, count: number): { labels: LabelInfo | null; arg: Node | null } {
+  if (fits.length === 0) return { labels: null, arg: null };
+  let found: LabelInfo | null = null;
+  let arg: Node | null = null;
+  for (const fit of fits) {
+    let labels: LabelInfo | null = null;
+    if (fit.perOutput instanceof Map) labels = head.name ? fit.perOutput.get(head.name) ?? null : null;
+    else if (Array.isArray(fit.perOutput)) labels = fit.perOutput.length === count ? fit.perOutput[index] : null;
+    else if (count === 1) labels = fit.labels;
+    if (!labels || labels.format === 'unknown') return { labels: null, arg: null };
+    if (found && (found.format !== labels.format || found.classes !== labels.classes)) return { labels: null, arg: null };
+    found ??= labels;
+    if (!arg) arg = fitLabelsArg(fit.call);
+  }
+  return { labels: found, arg };
+}
+
+function fitLabelsArg(call: Node): Node | null {
+  const args = call.childForFieldName('arguments');
+  if (!args) return null;
+  const named = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const keyword = named.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'y');
+  if (keyword) return keyword.childForFieldName('value');
+  const positional = named.filter((c) => c.type !== 'keyword_argument' && c.type !== 'list_splat' && c.type !== 'dictionary_splat');
+  return positional[1] ?? null;
+}
+
+// ---- what 'accuracy' becomes ----------------------------------------------------------------
+
+export type Era = 'loss' | 'shape';
+
+/** The eras the detected flavour may be in: loss-based (keras1/keras2, v1 graph mode) or shape-based. */
+export function erasOf(flavour: FlavourInfo): Era[] {
+  if (flavour.legacyGraphMode) return ['loss'];
+  switch (flavour.flavour) {
+    case 'keras1':
+    case 'keras2':
+      return ['loss'];
+    case 'tf-keras2':
+    case 'keras3':
+      return ['shape'];
+    default:
+      return ['loss', 'shape'];
+  }
+}
+
+/** Keras ≤ 2.3 / tf.keras ≤ 2.1: width 1 or binary_crossentropy → binary; sparse loss → sparse; else categorical. */
+export function accuracyInLossEra(lossId: string | null, units: number | null): string | null {
+  if (units === 1 || lossId === 'binary_crossentropy') return 'binary_accuracy';
+  if (lossId === 'sparse_categorical_crossentropy') return 'sparse_categorical_accuracy';
+  if (units === null || lossId === null) return null;
+  return 'categorical_accuracy';
+}
+
+/** tf.keras ≥ 2.2 / Keras 3: output width 1 → binary; integer labels → sparse; else categorical. */
+export function accuracyInShapeEra(lossId: string | null, units: number | null, labels: LabelInfo | null): string | null {
+  if (units === 1) return 'binary_accuracy';
+  if (units === null) return null;
+  const format = labels?.format;
+  if (format === 'int' || format === 'binary') return 'sparse_categorical_accuracy';
+  if (format === 'onehot' || format === 'multihot') return 'categorical_accuracy';
+  if (format === undefined || format === 'unknown') {
+    // The loss fixes the label shape Keras will see when it runs at all.
+    if (lossId === 'sparse_categorical_crossentropy') return 'sparse_categorical_accuracy';
+    if (lossId === 'categorical_crossentropy' || lossId === 'binary_crossentropy') return 'categorical_accuracy';
+  }
+  return null;
+}
+
+export function accuracyFor(context: OutputContext): { era: Era; metric: string | null }[] {
+  const lossId = context.loss?.id ?? null;
+  return erasOf(context.flavour).map((era) => ({
+    era,
+    metric: era === 'loss' ? accuracyInLossEra(lossId, context.head.units) : accuracyInShapeEra(lossId, context.head.units, context.labels),
+  }));
+}
+
+export const ERA_NAMES: Record<Era, string> = {
+  loss: 'Keras 1 / Keras ≤ 2.3 / tf.keras ≤ 2.1',
+  shape: 'tf.keras ≥ 2.2 / Keras 3',
+};

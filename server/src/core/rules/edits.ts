@@ -1,0 +1,148 @@
+// Text edits for quick fixes, written in the file's own style: its quote character, and the module
+// prefix or import spelling it already uses for Keras.
+import type { Node } from 'web-tree-sitter';
+import { canonicalPath } from '../model/kerasNames';
+import type { ActivationInfo, LayerInfo } from '../model/values';
+import type { TextEdit } from '../types';
+
+export interface FileStyle {
+  text: string;
+  quote: string;
+  /** Top-level import bindings: local name → imported dotted path. */
+  imports: Map<string, string>;
+  /** Where a new import line goes (after the last top-level import), and its spelling base. */
+  importInsertAt: number;
+  /** 'tensorflow.keras' | 'keras' | 'tf_keras': the spelling the file imports Keras with. */
+  kerasRoot: string;
+}
+
+export function fileStyle(text: string, root: Node, imports: Map<string, string>): FileStyle {
+  const singles = (text.match(/(^|[^'"])'[^'\n]*'/g) ?? []).length;
+  const doubles = (text.match(/(^|[^'"])"[^"\n]*"/g) ?? []).length;
+  let importInsertAt = 0;
+  for (const child of root.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
+      importInsertAt = lineEnd(text, child.endIndex);
+    }
+  }
+  const paths = [...imports.values()];
+  const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';
+  return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, kerasRoot };
+}
+
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+export function replaceNode(node: Node, newText: string): TextEdit {
+  return { start: node.startIndex, end: node.endIndex, newText };
+}
+
+/** Replaces a string literal's content, keeping its quotes and prefix. */
+export function replaceStringContent(node: Node, content: string): TextEdit {
+  const inner = node.namedChildren.find((c) => c?.type === 'string_content');
+  if (inner) return { start: inner.startIndex, end: inner.endIndex, newText: content };
+  const start = node.namedChildren.find((c) => c?.type === 'string_start');
+  const at = start ? start.endIndex : node.startIndex;
+  return { start: at, end: at, newText: content };
+}
+
+/** Replaces the last name of `a.b.name` (or a bare `name`) with `newName`. */
+export function renameReference(node: Node, newName: string): TextEdit {
+  const target = node.type === 'attribute' ? node.childForFieldName('attribute') ?? node : node;
+  return replaceNode(target, newName);
+}
+
+/** The prefix the file can write a Keras submodule member with ('keras.losses.', 'tf.keras.losses.', 'losses.'), or null. */
+export function modulePrefix(style: FileStyle, submodule: string): string | null {
+  for (const [local, path] of style.imports) if (canonicalPath(path) === `keras.${submodule}`) return `${local}.`;
+  for (const [local, path] of style.imports) if (canonicalPath(path) === 'keras') return `${local}.${submodule}.`;
+  for (const [local, path] of style.imports) if (path === 'tensorflow') return `${local}.keras.${submodule}.`;
+  return null;
+}
+
+/** A name usable for `keras.<submodule>.<member>`: an existing binding, a prefix, or a new import (returned as an edit). */
+export function memberReference(style: FileStyle, submodule: string, member: string): { text: string; importEdit: TextEdit | null } {
+  for (const [local, path] of style.imports) if (canonicalPath(path) === `keras.${submodule}.${member}`) return { text: local, importEdit: null };
+  // Keras 1/2 spell keras.utils members through np_utils.
+  if (submodule === 'utils') for (const [local, path] of style.imports) if (canonicalPath(path) === 'keras.utils.np_utils') return { text: `${local}.${member}`, importEdit: null };
+  const prefix = modulePrefix(style, submodule);
+  if (prefix) return { text: `${prefix}${member}`, importEdit: null };
+  return { text: member, importEdit: { start: style.importInsertAt, end: style.importInsertAt, newText: `from ${style.kerasRoot}.${submodule} import ${member}\n` } };
+}
+
+/** Inserts `keyword=value` into a call's arguments. */
+export function insertKeyword(call: Node, keyword: string): TextEdit | null {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return null;
+  const close = args.lastChild;
+  if (!close || close.type !== ')') return null;
+  const named = args.namedChildren.filter((c) => c && c.type !== 'comment');
+  if (named.length === 0) return { start: close.startIndex, end: close.startIndex, newText: keyword };
+  const last = named[named.length - 1]!;
+  const between = call.tree.rootNode.text.slice(last.endIndex, close.startIndex);
+  if (between.includes(',')) {
+    const comma = last.endIndex + between.indexOf(',');
+    return { start: comma + 1, end: comma + 1, newText: ` ${keyword}` };
+  }
+  return { start: last.endIndex, end: last.endIndex, newText: `, ${keyword}` };
+}
+
+/** Deletes one argument (keyword or positional) from its argument list, with its separating comma. */
+export function deleteArgument(argument: Node, text: string): TextEdit {
+  const list = argument.parent;
+  const siblings = list?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  const index = siblings.findIndex((s) => s?.id === argument.id);
+  if (index > 0) {
+    const prev = siblings[index - 1]!;
+    return { start: prev.endIndex, end: argument.endIndex, newText: '' };
+  }
+  if (index === 0 && siblings.length > 1) {
+    const next = siblings[1]!;
+    return { start: argument.startIndex, end: next.startIndex, newText: '' };
+  }
+  // The only element: delete it and a trailing comma.
+  let end = argument.endIndex;
+  const rest = text.slice(end).match(/^\s*,/);
+  if (rest) end += rest[0].length;
+  return { start: argument.startIndex, end, newText: '' };
+}
+
+/** Changes an activation to `name` in the way it was written. */
+export function setActivation(activation: ActivationInfo, layer: LayerInfo | null, dense: LayerInfo | null, name: string, style: FileStyle): TextEdit[] | null {
+  const q = style.quote;
+  switch (activation.form) {
+    case 'string':
+      return activation.node ? [replaceStringContent(activation.node, name)] : null;
+    case 'none':
+      return activation.node ? [replaceNode(activation.node, `${q}${name}${q}`)] : null;
+    case 'callable':
+    case 'op': {
+      if (!activation.node) return null;
+      const fn = activation.form === 'op' ? activation.node.childForFieldName('function') : activation.node;
+      if (fn?.type !== 'attribute') return null;
+      return [renameReference(fn, name)];
+    }
+    case 'layer': {
+      // Softmax() → Activation('sigmoid'), keeping the module prefix of the call.
+      const call = activation.node ?? layer?.call;
+      const fn = call?.childForFieldName('function');
+      if (!call || !fn) return null;
+      const prefix = fn.type === 'attribute' ? `${fn.childForFieldName('object')?.text}.` : '';
+      if (!prefix) {
+        const ref = memberReference(style, 'layers', 'Activation');
+        return [replaceNode(call, `${ref.text}(${q}${name}${q})`), ...(ref.importEdit ? [ref.importEdit] : [])];
+      }
+      return [replaceNode(call, `${prefix}Activation(${q}${name}${q})`)];
+    }
+    case 'absent': {
+      if (!dense) return null;
+      const edit = insertKeyword(dense.call, `activation=${q}${name}${q}`);
+      return edit ? [edit] : null;
+    }
+    default:
+      return null;
+  }
+}

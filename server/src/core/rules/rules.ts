@@ -1,0 +1,420 @@
+// The rules of rules.md. Each one looks at one output of one compiled model (or at a model's head)
+// and speaks only on known facts: a resolved head, a known loss, labels of known provenance.
+import type { Node } from 'web-tree-sitter';
+import { RULES, ruleUrl } from '../catalog';
+import type { Head } from '../model/heads';
+import { CROSSENTROPY_LOSSES, LOSS_CLASS, REGRESSION_LOSSES, UNBOUNDED_ACTIVATIONS } from '../model/kerasNames';
+import type { LabelInfo, LayerInfo, LossInfo, MetricInfo } from '../model/values';
+import type { Finding, Fix, RelatedInfo, RuleId, TextEdit } from '../types';
+import { accuracyFor, ERA_NAMES, erasOf, type OutputContext } from './context';
+import {
+  deleteArgument, insertKeyword, memberReference, renameReference, replaceNode, replaceStringContent, setActivation,
+  type FileStyle,
+} from './edits';
+
+const CATEGORICAL = new Set(['categorical_crossentropy', 'categorical_focal_crossentropy']);
+const SPARSE = 'sparse_categorical_crossentropy';
+const BCE = 'binary_crossentropy';
+
+function span(node: Node): { start: number; end: number } {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+function finding(ruleId: RuleId, at: Node, message: string, related: RelatedInfo[], fixes: (Fix | null)[]): Finding {
+  const real = fixes.filter((f): f is Fix => !!f);
+  real.forEach((f, i) => (f.preferred = i === 0));
+  return { ruleId, severity: RULES[ruleId].severity, message, span: span(at), related, fixes: real, url: ruleUrl(ruleId) };
+}
+
+function fix(title: string, edits: (TextEdit | null)[] | null, applicability: Fix['applicability'] = 'safe'): Fix | null {
+  if (!edits || edits.some((e) => !e)) return null;
+  return { title, edits: edits as TextEdit[], preferred: false, applicability };
+}
+
+// ---- descriptions -------------------------------------------------------------------------
+
+function headPhrase(head: Head): string {
+  const act = head.activation.name === 'linear' ? 'linear (logits)' : head.activation.name;
+  if (head.units === null) return `a ${act} head`;
+  if (head.units === 1) return `a 1-unit ${act} head`;
+  return `a ${head.units}-way ${act} head`;
+}
+
+function headRelated(ctx: OutputContext): RelatedInfo {
+  const line = firstLine(ctx.head.dense?.call ?? ctx.head.anchor);
+  return { span: span(ctx.head.dense?.call ?? ctx.head.anchor), message: `the model's output layer: ${line}` };
+}
+
+function labelsRelated(labels: LabelInfo | null): RelatedInfo[] {
+  return labels?.node ? [{ span: span(labels.node), message: `the labels: ${labelsPhrase(labels)}` }] : [];
+}
+
+function labelsPhrase(labels: LabelInfo): string {
+  const what = labels.format === 'int' ? 'integer class ids' : labels.format === 'onehot' ? 'one-hot labels' : labels.format === 'binary' ? '0/1 labels' : labels.format === 'continuous' ? 'continuous targets' : `${labels.format} labels`;
+  const classes = labels.classes !== null && labels.format !== 'binary' ? ` of ${labels.classes} classes` : '';
+  return `${what}${classes} from ${labels.origin}`;
+}
+
+function firstLine(node: Node): string {
+  const text = node.text.split('\n')[0].trim();
+  return text.length > 70 ? `${text.slice(0, 67)}...` : text;
+}
+
+function lossName(loss: LossInfo): string {
+  return loss.id;
+}
+
+function at(ctx: OutputContext, node: Node): string {
+  return ctx.where(node.startIndex);
+}
+
+// ---- loss edits -----------------------------------------------------------------------------
+
+/** Renames a loss to another id, in the form it was written (string, object, function reference). */
+function renameLoss(loss: LossInfo, newId: string, style: FileStyle): TextEdit[] | null {
+  switch (loss.form) {
+    case 'string': {
+      const written = loss.node.namedChildren.find((c) => c?.type === 'string_content')?.text ?? '';
+      const asClass = /^[A-Z]/.test(written) && !/^[A-Z]+$/.test(written);
+      return [replaceStringContent(loss.node, asClass ? LOSS_CLASS[newId] ?? newId : newId)];
+    }
+    case 'object': {
+      const cls = LOSS_CLASS[newId];
+      if (!loss.nameNode || !cls) return null;
+      if (loss.nameNode.parent?.type === 'attribute') return [replaceNode(loss.nameNode, cls)];
+      const ref = memberReference(style, 'losses', cls);
+      return [replaceNode(loss.nameNode, ref.text), ...(ref.importEdit ? [ref.importEdit] : [])];
+    }
+    case 'function': {
+      if (!loss.nameNode) return null;
+      if (loss.nameNode.type === 'attribute') return [renameReference(loss.nameNode, newId)];
+      const ref = memberReference(style, 'losses', newId);
+      return [replaceNode(loss.nameNode, ref.text), ...(ref.importEdit ? [ref.importEdit] : [])];
+    }
+    default:
+      return null;
+  }
+}
+
+function renameLossFix(loss: LossInfo, newId: string, style: FileStyle, applicability: Fix['applicability'] = 'safe'): Fix | null {
+  return fix(`Use ${newId}`, renameLoss(loss, newId, style), applicability);
+}
+
+/** Turns on from_logits=True, turning a string or function loss into the loss object. */
+function fromLogitsEdits(loss: LossInfo, style: FileStyle): TextEdit[] | null {
+  const cls = LOSS_CLASS[loss.id];
+  if (loss.form === 'object') {
+    const value = loss.fromLogitsNode?.childForFieldName('value');
+    if (value) return [replaceNode(value, 'True')];
+    const edit = insertKeyword(loss.node, 'from_logits=True');
+    return edit ? [edit] : null;
+  }
+  if (!cls) return null;
+  if (loss.form === 'function' && loss.nameNode?.type === 'attribute') {
+    const object = loss.nameNode.childForFieldName('object');
+    if (object && /(^|\.)losses$/.test(object.text)) return [replaceNode(loss.nameNode, `${object.text}.${cls}(from_logits=True)`)];
+  }
+  if (loss.form === 'string' || loss.form === 'function') {
+    const ref = memberReference(style, 'losses', cls);
+    return [replaceNode(loss.node, `${ref.text}(from_logits=True)`), ...(ref.importEdit ? [ref.importEdit] : [])];
+  }
+  return null;
+}
+
+// ---- the rules on one output -----------------------------------------------------------------
+
+export function checkOutput(ctx: OutputContext): Finding[] {
+  const out: Finding[] = [];
+  const { head, loss } = ctx;
+  if (loss && ctx.lossArg) {
+    out.push(...[kl002, kl003, kl005, kl006, kl007, kl008, kl009, kl010, kl015].map((rule) => rule(ctx, loss, ctx.lossArg!)).filter((f): f is Finding => !!f));
+  }
+  for (const metric of ctx.metrics) {
+    for (const rule of [kl001, kl011, kl013]) {
+      const f = rule(ctx, metric);
+      if (f) out.push(f);
+    }
+  }
+  const f12 = kl012(ctx);
+  if (f12) out.push(f12);
+  void head;
+  return out;
+}
+
+function kl002(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { head } = ctx;
+  if (loss.id !== BCE || head.activation.name !== 'softmax' || head.units === null || head.units <= 2) return null;
+  const target = ctx.labels?.format === 'int' ? SPARSE : 'categorical_crossentropy';
+  return finding('KL002', arg,
+    `binary_crossentropy here, but the model's head at ${at(ctx, head.anchor)} is ${headPhrase(head)}: each of the ${head.units} outputs is scored as an independent yes/no, not one choice among ${head.units} classes. Use ${target}.`,
+    [headRelated(ctx), ...labelsRelated(ctx.labels)],
+    [renameLossFix(loss, target, ctx.style)]);
+}
+
+function kl003(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { head } = ctx;
+  const categorical = CATEGORICAL.has(loss.id);
+  if (!(categorical || loss.id === SPARSE) || head.activation.name !== 'sigmoid') return null;
+  if (head.units === 1 && loss.id !== SPARSE) return null; // KL005's case
+  const related = [headRelated(ctx), ...labelsRelated(ctx.labels)];
+  if (head.units === 1) {
+    return finding('KL003', arg,
+      `${loss.id} here, but the head at ${at(ctx, head.anchor)} is ${headPhrase(head)}: one sigmoid unit is a binary classifier. Use binary_crossentropy.`,
+      related, [renameLossFix(loss, BCE, ctx.style)]);
+  }
+  const activationFix = fix('Make the head softmax (single-label)', setActivation(head.activation, head.activationLayer, head.dense, 'softmax', ctx.style), 'unsafe');
+  return finding('KL003', arg,
+    `${loss.id} here, but the head at ${at(ctx, head.anchor)} is ${headPhrase(head)}: ${loss.id} expects one probability distribution over the classes (softmax), sigmoid outputs do not sum to 1. For single-label classes use a softmax head; for multi-label use binary_crossentropy.`,
+    related, [activationFix, renameLossFix(loss, BCE, ctx.style, 'unsafe')]);
+}
+
+function kl005(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { head } = ctx;
+  if (!CATEGORICAL.has(loss.id) || head.units !== 1) return null;
+  const edits = renameLoss(loss, BCE, ctx.style);
+  let headEdits: TextEdit[] | null = [];
+  if (head.activation.name === 'softmax' || head.activation.name === 'linear') headEdits = setActivation(head.activation, head.activationLayer, head.dense, 'sigmoid', ctx.style);
+  else if (head.activation.name !== 'sigmoid') headEdits = null;
+  const title = head.activation.name === 'sigmoid' ? 'Use binary_crossentropy' : 'Use binary_crossentropy with a sigmoid head';
+  return finding('KL005', arg,
+    `${loss.id} on ${headPhrase(head)} (at ${at(ctx, head.anchor)}): over a single output the normalised probability is always 1, so the loss is identically 0 and nothing trains. Use binary_crossentropy with a sigmoid unit.`,
+    [headRelated(ctx), ...labelsRelated(ctx.labels)],
+    [fix(title, edits && headEdits ? [...edits, ...headEdits] : null)]);
+}
+
+function kl006(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { labels, head } = ctx;
+  if (loss.id !== 'categorical_crossentropy' || !labels || (labels.format !== 'int' && labels.format !== 'binary') || head.units === 1) return null;
+  const n = head.units ?? labels.classes;
+  let wrap: Fix | null = null;
+  if (ctx.labelsArg && n !== null) {
+    const ref = memberReference(ctx.style, 'utils', 'to_categorical');
+    wrap = fix(`Make the labels one-hot with to_categorical(..., ${n})`, [replaceNode(ctx.labelsArg, `${ref.text}(${ctx.labelsArg.text}, ${n})`), ref.importEdit].filter((e): e is TextEdit => !!e), 'unsafe');
+  }
+  return finding('KL006', arg,
+    `categorical_crossentropy expects one-hot labels, but the labels given to fit are ${labelsPhrase(labels)} (${at(ctx, labels.node ?? arg)}): Keras fails with a shape error or trains on garbage. Use sparse_categorical_crossentropy, or one-hot encode the labels.`,
+    [...labelsRelated(labels), headRelated(ctx)],
+    [renameLossFix(loss, SPARSE, ctx.style), wrap]);
+}
+
+function kl007(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { labels } = ctx;
+  if (loss.id !== SPARSE || !labels || labels.format !== 'onehot' || labels.ambiguousWidth) return null;
+  return finding('KL007', arg,
+    `sparse_categorical_crossentropy expects integer class ids, but the labels given to fit are ${labelsPhrase(labels)} (${at(ctx, labels.node ?? arg)}): Keras fails with "logits and labels must have the same first dimension" or a shape error. Use categorical_crossentropy.`,
+    [...labelsRelated(labels), headRelated(ctx)],
+    [renameLossFix(loss, 'categorical_crossentropy', ctx.style)]);
+}
+
+function kl008(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { head } = ctx;
+  if (loss.fromLogits !== true || (head.activation.name !== 'softmax' && head.activation.name !== 'sigmoid')) return null;
+  const where = loss.fromLogitsNode ?? arg;
+  const removeFlag = loss.fromLogitsNode ? fix('Remove from_logits=True', [deleteArgument(loss.fromLogitsNode, ctx.style.text)]) : null;
+  let removeActivation: Fix | null = null;
+  const act = head.activation;
+  if (act.node && act.form === 'string' && act.node.parent?.type === 'keyword_argument' && head.dense && !head.activationLayer) {
+    removeActivation = fix(`Remove the head's ${act.name} (output logits)`, [deleteArgument(act.node.parent, ctx.style.text)], 'unsafe');
+  } else if (act.node && act.form === 'string' && head.dense && !head.activationLayer && act.node.parent?.type === 'argument_list') {
+    removeActivation = fix(`Remove the head's ${act.name} (output logits)`, [deleteArgument(act.node, ctx.style.text)], 'unsafe');
+  } else if (head.activationLayer && head.activationLayer.call.parent?.type === 'list') {
+    removeActivation = fix(`Remove the head's ${act.name} layer (output logits)`, [deleteArgument(head.activationLayer.call, ctx.style.text)], 'unsafe');
+  }
+  return finding('KL008', where,
+    `from_logits=True, but the head at ${at(ctx, head.anchor)} already applies ${act.name}: the loss applies ${act.name} a second time (the TensorFlow backend silently undoes it and warns; JAX and PyTorch do not). Remove from_logits=True, or remove the head's activation.`,
+    [headRelated(ctx)], [removeFlag, removeActivation]);
+}
+
+function kl009(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { head } = ctx;
+  if (!CROSSENTROPY_LOSSES.has(loss.id) || loss.fromLogits !== false || head.activation.name !== 'linear') return null;
+  const binary = loss.id === BCE || loss.id === 'binary_focal_crossentropy';
+  const activation = binary ? 'sigmoid' : 'softmax';
+  return finding('KL009', arg,
+    `${loss.id} expects probabilities, but the head at ${at(ctx, head.anchor)} has no activation (it outputs logits): raw scores are clipped to [1e-7, 1 - 1e-7] and training stalls. Pass from_logits=True, or add activation='${activation}' to the head.`,
+    [headRelated(ctx)],
+    [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style)),
+      fix(`Add a ${activation} activation to the head`, setActivation(head.activation, head.activationLayer, head.dense, activation, ctx.style), 'unsafe')]);
+}
+
+function kl010(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+  const { head, labels } = ctx;
+  if (!REGRESSION_LOSSES.has(loss.id)) return null;
+  const classLabels = !!labels && (labels.format === 'onehot' || ((labels.format === 'int' || labels.format === 'binary') && labels.fromDataset));
+  const act = head.activation.name;
+  if (!(act === 'softmax' || ((act === 'sigmoid' || act === 'linear') && classLabels))) return null;
+  let target: string | null = null;
+  if (act === 'softmax') target = labels?.format === 'int' ? SPARSE : 'categorical_crossentropy';
+  else if (act === 'sigmoid') target = labels?.format === 'onehot' && (head.units ?? 0) > 1 ? null : BCE;
+  const why = act === 'softmax' ? `the head at ${at(ctx, head.anchor)} is ${headPhrase(head)}, a classifier` : `the labels are class labels (${labelsPhrase(labels!)})`;
+  return finding('KL010', arg,
+    `${loss.id} is a regression loss, but ${why}: the per-sample error is bounded by about 1 and its gradients through ${act} are weak, so the classifier learns slowly. Use ${target ?? 'a crossentropy loss'}.`,
+    [headRelated(ctx), ...labelsRelated(labels)],
+    [target ? renameLossFix(loss, target, ctx.style, 'unsafe') : null]);
+}
+
+function kl015(ctx: OutputContext, loss: LossInfo, _arg: Node): Finding | null {
+  const { head } = ctx;
+  if (!CROSSENTROPY_LOSSES.has(loss.id) || loss.fromLogits !== false || !UNBOUNDED_ACTIVATIONS.has(head.activation.name)) return null;
+  const binary = loss.id === BCE || loss.id === 'binary_focal_crossentropy';
+  const target = binary ? 'sigmoid' : 'softmax';
+  const where = head.activation.node ?? head.dense?.call ?? head.anchor;
+  return finding('KL015', where,
+    `The output activation is ${head.activation.name}, but ${loss.id} (${at(ctx, ctx.lossArg ?? where)}) expects probabilities in (0, 1): outputs outside that range are clipped and the loss is meaningless. Use ${target}.`,
+    [{ span: span(ctx.lossArg ?? loss.node), message: `the loss: ${lossName(loss)}` }],
+    [fix(`Use ${target}`, setActivation(head.activation, head.activationLayer, head.dense, target, ctx.style), 'unsafe')]);
+}
+
+// ---- metric rules ---------------------------------------------------------------------------
+
+function metricEdit(metric: MetricInfo, stringName: string, className: string, style: FileStyle): TextEdit[] | null {
+  if (metric.form === 'string') return [replaceStringContent(metric.node, stringName)];
+  if (!metric.nameNode) return null;
+  const newName = metric.form === 'object' ? className : stringName;
+  if (metric.nameNode.type === 'attribute') return [renameReference(metric.nameNode, newName)];
+  if (metric.nameNode.parent?.type === 'attribute') return [replaceNode(metric.nameNode, newName)];
+  const ref = memberReference(style, 'metrics', newName);
+  return [replaceNode(metric.nameNode, ref.text), ...(ref.importEdit ? [ref.importEdit] : [])];
+}
+
+function kl001(ctx: OutputContext, metric: MetricInfo): Finding | null {
+  if (metric.id !== 'accuracy' || metric.form !== 'string') return null;
+  const { head, loss, labels } = ctx;
+  if (!loss || loss.id !== BCE) return null;
+  const eras = erasOf(ctx.flavour);
+  // (a) loss-based flavours: BCE forces binary_accuracy on a single-label multi-class head.
+  const multiClass = (head.activation.name === 'softmax' && head.units !== null && head.units > 2) || (labels?.format === 'onehot' && labels.classes !== null && labels.classes > 2 && !labels.ambiguousWidth);
+  const lossEra = eras.includes('loss') && multiClass;
+  // (b) shape-based flavours: a multi-label sigmoid head gets argmax (categorical) accuracy.
+  const multiLabel = head.activation.name === 'sigmoid' && head.units !== null && head.units > 1 && labels?.format !== 'onehot' && labels?.format !== 'int';
+  const shapeEra = eras.includes('shape') && multiLabel;
+  if (!lossEra && !shapeEra) return null;
+  const q = metric.written;
+  const parts: string[] = [];
+  let replacement: string;
+  if (lossEra) {
+    replacement = labels?.format === 'int' ? 'sparse_categorical_accuracy' : 'categorical_accuracy';
+    parts.push(`in ${ERA_NAMES.loss}, '${q}' with binary_crossentropy is computed as binary_accuracy, which on ${headPhrase(head)} counts every non-chosen class as a correct "no" and reads over 0.8 from the start`);
+    if (eras.includes('shape')) parts.push(`(${ERA_NAMES.shape} compute categorical_accuracy here)`);
+  } else {
+    replacement = 'binary_accuracy';
+    parts.push(`in ${ERA_NAMES.shape}, '${q}' on ${headPhrase(head)} is computed as categorical_accuracy (argmax of the labels against argmax of the outputs), which means nothing for multi-label outputs`);
+    if (eras.includes('loss')) parts.push(`(${ERA_NAMES.loss} compute binary_accuracy here)`);
+  }
+  return finding('KL001', metric.node,
+    `${capitalise(parts.join(' '))}. Name the metric: '${replacement}'.`,
+    [headRelated(ctx), ...(ctx.lossArg ? [{ span: span(ctx.lossArg), message: `the loss: ${loss.id}` }] : []), ...labelsRelated(labels)],
+    [fix(`Use '${replacement}'`, metricEdit(metric, replacement, replacement, ctx.style))]);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function explicitAccuracy(ctx: OutputContext): { str: string; cls: string } | null {
+  const { head, labels, loss } = ctx;
+  if (head.units === 1 || head.activation.name === 'sigmoid') return { str: 'binary_accuracy', cls: 'BinaryAccuracy' };
+  if (head.activation.name !== 'softmax') return null;
+  if (labels?.format === 'int' || labels?.format === 'binary' || loss?.id === SPARSE) return { str: 'sparse_categorical_accuracy', cls: 'SparseCategoricalAccuracy' };
+  return { str: 'categorical_accuracy', cls: 'CategoricalAccuracy' };
+}
+
+function kl011(ctx: OutputContext, metric: MetricInfo): Finding | null {
+  const { head } = ctx;
+  const probabilities = head.activation.name === 'softmax' || head.activation.name === 'sigmoid';
+  if (!probabilities) return null;
+  const exactClass = metric.id === 'Accuracy' && metric.form !== 'string';
+  const capitalString = metric.form === 'string' && metric.id === 'accuracy' && metric.written !== 'accuracy' && metric.written !== 'acc';
+  if (!exactClass && !capitalString) return null;
+  if (capitalString && !['keras2', 'tf-keras2', 'unknown'].includes(ctx.flavour.flavour)) return null;
+  const replacement = explicitAccuracy(ctx);
+  const what = exactClass
+    ? `${metric.written} is exact-equality accuracy: it compares the ${head.activation.name} probabilities to the labels value by value, so it stays near 0`
+    : `'${metric.written}' (not lower-case) means the exact-equality Accuracy class in Keras 2.3 and tf.keras ≤ 2.5 (only tf.keras ≥ 2.6 and Keras 3 read it as 'accuracy'), which compares probabilities to labels value by value and stays near 0`;
+  return finding('KL011', metric.node,
+    `${what}. Use ${replacement ? (metric.form === 'string' ? `'${replacement.str}'` : `${replacement.cls}()`) : 'an explicit accuracy metric'}.`,
+    [headRelated(ctx)],
+    [replacement ? fix(`Use ${metric.form === 'string' ? replacement.str : replacement.cls}`, metricEdit(metric, replacement.str, replacement.cls, ctx.style)) : null]);
+}
+
+function kl013(ctx: OutputContext, metric: MetricInfo): Finding | null {
+  if (metric.id !== 'accuracy' || metric.form !== 'string') return null;
+  const { head, loss, labels } = ctx;
+  if (!loss || !REGRESSION_LOSSES.has(loss.id) || head.activation.name !== 'linear' || labels?.format !== 'continuous') return null;
+  return finding('KL013', metric.node,
+    `'${metric.written}' on a regression model (${loss.id}, a linear head, ${labelsPhrase(labels)}): accuracy counts exact matches of continuous values, so the number is meaningless. Use 'mae'.`,
+    [headRelated(ctx), ...labelsRelated(labels)],
+    [fix("Use 'mae'", [replaceStringContent(metric.node, 'mae')])]);
+}
+
+function kl012(ctx: OutputContext): Finding | null {
+  const { head, labels } = ctx;
+  if (head.units === null || !labels || labels.classes === null || labels.ambiguousWidth) return null;
+  const n = labels.classes;
+  let mismatch = false;
+  if (labels.format === 'onehot') mismatch = head.units !== n;
+  else if (labels.format === 'int') mismatch = head.units !== n;
+  if (!mismatch) return null;
+  const where = head.unitsNode ?? head.dense?.call ?? head.anchor;
+  const consequence = head.units === 1 ? `one unit cannot tell ${n} classes apart` : head.units < n ? `labels ≥ ${head.units} have no output` : `${head.units - n} outputs never match a label`;
+  const canEdit = head.unitsNode && (head.unitsNode.type === 'integer' || head.unitsNode.type === 'identifier');
+  return finding('KL012', where,
+    `The head has ${head.units} unit${head.units === 1 ? '' : 's'}, but the labels have ${n} classes (${labelsPhrase(labels)}): ${consequence}. Use ${n} units.`,
+    labelsRelated(labels),
+    [canEdit ? fix(`Use ${n} units`, [replaceNode(head.unitsNode!, String(n))], head.units === 1 ? 'unsafe' : 'safe') : null]);
+}
+
+// ---- rules on a model's head, compiled or not --------------------------------------------------
+
+export function checkHead(head: Head, style: FileStyle, where: (offset: number) => string): Finding[] {
+  const out: Finding[] = [];
+  if (head.softmaxOnOneUnit) {
+    const act = head.softmaxOnOneUnit;
+    out.push(softmaxOnOneUnit(act.node ?? head.dense?.call ?? head.anchor, act, act.form === 'layer' ? null : head.dense, style));
+  }
+  const second = head.secondSoftmax;
+  if (second) {
+    const node = second.activation.node ?? second.layer?.call ?? second.tensorNode;
+    if (node) {
+      out.push(finding('KL014', node,
+        `softmax is applied twice: the output at ${where(head.anchor.startIndex)} already goes through softmax, and a second softmax squashes the probabilities towards uniform. Remove the second softmax.`,
+        [{ span: span(head.dense?.call ?? head.anchor), message: 'the first softmax' }],
+        [fix('Remove the second softmax', removeSecondSoftmax(second, style))]));
+    }
+  }
+  return out;
+}
+
+/** KL004 for any Dense(1, activation='softmax') anywhere: softmax over one value is always 1.0. */
+export function checkLayer(layer: LayerInfo, style: FileStyle): Finding | null {
+  if (layer.cls !== 'Dense' || layer.units !== 1 || layer.activation?.name !== 'softmax') return null;
+  return softmaxOnOneUnit(layer.activation.node ?? layer.call, layer.activation, layer, style);
+}
+
+function softmaxOnOneUnit(atNode: Node, act: import('../model/values').ActivationInfo, dense: LayerInfo | null, style: FileStyle): Finding {
+  return finding('KL004', atNode,
+    'softmax over a single unit always outputs 1.0, whatever the input: the model cannot learn anything. For one binary output use sigmoid.',
+    [],
+    [fix('Use sigmoid', setActivation(act, null, dense, 'sigmoid', style))]);
+}
+
+function removeSecondSoftmax(second: NonNullable<Head['secondSoftmax']>, style: FileStyle): TextEdit[] | null {
+  const text = style.text;
+  if (second.layer) {
+    const call = second.layer.call;
+    if (call.parent?.type === 'list') return [deleteArgument(call, text)];
+    // model.add(Softmax()) on its own line
+    const addCall = call.parent?.type === 'argument_list' ? call.parent.parent : null;
+    const statement = addCall?.parent;
+    if (addCall?.type === 'call' && statement?.type === 'expression_statement' && /\.add$/.test(addCall.childForFieldName('function')?.text ?? '')) {
+      const start = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
+      const nl = text.indexOf('\n', statement.endIndex);
+      return [{ start, end: nl < 0 ? text.length : nl + 1, newText: '' }];
+    }
+  }
+  // Functional: `Softmax()(x)` or `tf.nn.softmax(x)` becomes `x`.
+  const outer = second.tensorNode;
+  const input = outer?.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment' && c.type !== 'keyword_argument')[0];
+  if (outer && input) return [replaceNode(outer, input.text)];
+  return null;
+}

@@ -26,6 +26,8 @@ interface Frame {
 type Flow = 'next' | 'stop';
 
 const MAX_INLINE_DEPTH = 6;
+/** Deeper expressions or blocks than this are not Keras models: unknown, and no stack overflow. */
+const MAX_NESTING = 100;
 const MAX_INLINE_CALLS = 400;
 
 const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter']);
@@ -35,6 +37,7 @@ export class Interpreter implements Library {
   /** How many branches/loops deep the statement being run is. */
   depth = 0;
   private inlineDepth = 0;
+  private nesting = 0;
   private inlineCalls = 0;
   private readonly calledDefs = new Set<number>();
   private readonly allDefs: { def: Node; scope: Scope; owner: Node | null }[] = [];
@@ -59,6 +62,16 @@ export class Interpreter implements Library {
   // ---- statements ----------------------------------------------------------------------------
 
   execBlock(statements: readonly (Node | null)[], scope: Scope, frame: Frame): Flow {
+    if (this.nesting >= MAX_NESTING) return 'next';
+    this.nesting++;
+    try {
+      return this.execStatements(statements, scope, frame);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private execStatements(statements: readonly (Node | null)[], scope: Scope, frame: Frame): Flow {
     for (const statement of statements) {
       if (!statement) continue;
       if (this.execStatement(statement, scope, frame) === 'stop') return 'stop';
@@ -323,6 +336,16 @@ export class Interpreter implements Library {
   // ---- expressions ---------------------------------------------------------------------------
 
   evalExpression(node: Node, scope: Scope): Value {
+    if (this.nesting >= MAX_NESTING) return UNKNOWN;
+    this.nesting++;
+    try {
+      return this.evalNested(node, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private evalNested(node: Node, scope: Scope): Value {
     switch (node.type) {
       case 'assignment':
         return this.evalAssignment(node, scope);

@@ -16,7 +16,7 @@ export function canonicalPath(path: string): string {
   const last = parts[parts.length - 1];
   const area = parts[1];
   // keras.layers.core.Dense, keras.layers.convolutional.Conv2D, keras.utils.np_utils.to_categorical, ...
-  if (parts.length > 3 && ['layers', 'utils', 'losses', 'metrics', 'activations', 'applications', 'datasets', 'preprocessing', 'optimizers'].includes(area)) {
+  if (parts.length > 3 && ['layers', 'utils', 'losses', 'metrics', 'activations', 'applications', 'preprocessing', 'optimizers'].includes(area)) {
     if (area === 'preprocessing') return `keras.preprocessing.${parts.slice(2).join('.')}`;
     if (area === 'applications') return `keras.applications.${last}`;
     return `keras.${area}.${last}`;

@@ -407,6 +407,9 @@ function application(lib: Library, args: CallArgs, node: Node): Value {
 export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: Node, fnNode: Node | null): Value {
   const model = modelOf(object);
   if (object.k === 'instance') {
+    // self.dense(x): a layer (or any callable) stored as an attribute.
+    const own = object.attrs.get(method);
+    if (own) return lib.callValue(own, args, node);
     const fn = lib.findMethod(object.cls, method === '__call__' ? '__call__' : method);
     if (fn && method !== 'compile' && method !== 'fit') return lib.inlineFunction(fn, args, object);
   }

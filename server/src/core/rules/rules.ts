@@ -35,9 +35,14 @@ function fix(title: string, edits: (TextEdit | null)[] | null, applicability: Fi
 
 function headPhrase(head: Head): string {
   const act = head.activation.name === 'linear' ? 'linear (logits)' : head.activation.name;
-  if (head.units === null) return `a ${act} head`;
+  if (head.units === null) return `${article(act)} ${act} head`;
   if (head.units === 1) return `a 1-unit ${act} head`;
-  return `a ${head.units}-way ${act} head`;
+  return `${article(String(head.units))} ${head.units}-way ${act} head`;
+}
+
+/** "an 8-way", "an 11-way", "an elu", "a 10-way". */
+function article(word: string): string {
+  return /^(8|11|18|[aeiou])/i.test(word) ? 'an' : 'a';
 }
 
 function headRelated(ctx: OutputContext): RelatedInfo {
@@ -228,13 +233,17 @@ function kl008(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
 function kl009(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
   const { head } = ctx;
   if (!CROSSENTROPY_LOSSES.has(loss.id) || loss.fromLogits !== false || head.activation.name !== 'linear') return null;
+  if (head.units === 1 && CATEGORICAL.has(loss.id)) return null; // KL005's case
   const binary = loss.id === BCE || loss.id === 'binary_focal_crossentropy';
   const activation = binary ? 'sigmoid' : 'softmax';
+  const addActivation = fix(`Add a ${activation} activation to the head`, setActivation(head.activation, head.activationLayer, head.dense, activation, ctx.style));
+  // Keras 1 and standalone Keras <= 2.2 have no loss classes to pass from_logits to.
+  const oldKeras = ctx.flavour.flavour === 'keras1' || ctx.flavour.flavour === 'keras2';
+  const fixes = oldKeras ? [addActivation] : [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style)), addActivation && { ...addActivation, applicability: 'unsafe' as const }];
   return finding('KL009', arg,
-    `${loss.id} expects probabilities, but the head at ${at(ctx, head.anchor)} has no activation (it outputs logits): raw scores are clipped to [1e-7, 1 - 1e-7] and training stalls. Pass from_logits=True, or add activation='${activation}' to the head.`,
+    `${loss.id} expects probabilities, but the head at ${at(ctx, head.anchor)} has no activation (it outputs logits): raw scores are clipped to [1e-7, 1 - 1e-7] and training stalls. ${oldKeras ? `Add activation='${activation}' to the head.` : `Pass from_logits=True, or add activation='${activation}' to the head.`}`,
     [headRelated(ctx)],
-    [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style)),
-      fix(`Add a ${activation} activation to the head`, setActivation(head.activation, head.activationLayer, head.dense, activation, ctx.style), 'unsafe')]);
+    fixes);
 }
 
 function kl010(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {

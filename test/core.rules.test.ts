@@ -1,0 +1,427 @@
+// Each rule on a minimal program: the exact text it flags, its message, its fixes applied to the
+// source (and the fixed source re-checked), and the correct code next to it that it must not flag.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initParser } from '../server/src/core/analyze';
+import { applyFix, check, flagged, only } from './helpers/analysis';
+
+beforeAll(async () => {
+  await initParser();
+});
+
+const MNIST_ONEHOT = `from keras.models import Sequential
+from keras.layers import Dense
+from keras.utils import to_categorical
+from keras.datasets import mnist
+
+(x_train, y_train), (x_test, y_test) = mnist.load_data()
+y_train = to_categorical(y_train, 10)
+model = Sequential([Dense(64, activation='relu'), Dense(10, activation='softmax')])
+model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+model.fit(x_train, y_train)
+`;
+
+describe('KL001 accuracy-resolves-wrong', () => {
+  it('flags BCE + accuracy on a 10-way softmax in keras2, with the explicit metric as fix', () => {
+    const f = only(MNIST_ONEHOT, 'KL001', { flavour: 'keras2' });
+    expect(MNIST_ONEHOT.slice(f.span.start, f.span.end)).toBe("'accuracy'");
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('binary_accuracy');
+    expect(f.message).toContain('10-way softmax head');
+    expect(f.url).toMatch(/\/docs\/rules\/KL001\.md$/);
+    expect(f.related.map((r) => r.message)).toEqual([
+      "the model's output layer: Dense(10, activation='softmax')",
+      'the loss: binary_crossentropy',
+      'the labels: one-hot labels of 10 classes from to_categorical(y_train, 10)',
+    ]);
+    const fixed = applyFix(MNIST_ONEHOT, f.fixes[0]);
+    expect(fixed).toContain("metrics=['categorical_accuracy']");
+    expect(check(fixed, { flavour: 'keras2' }).map((x) => x.ruleId)).not.toContain('KL001');
+  });
+
+  it('is silent for the same code in keras3, where accuracy is resolved from shapes', () => {
+    expect(flagged(MNIST_ONEHOT, { flavour: 'keras3' })).toEqual(["KL002 'binary_crossentropy'"]);
+  });
+
+  it('flags a multi-label sigmoid head with accuracy in keras3 but not in keras2', () => {
+    const code = `import keras
+model = keras.Sequential([keras.layers.Dense(5, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+`;
+    const f = only(code, 'KL001', { flavour: 'keras3' });
+    expect(f.message).toContain('categorical_accuracy');
+    expect(applyFix(code, f.fixes[0])).toContain('metrics=["binary_accuracy"]');
+    expect(flagged(code, { flavour: 'keras2' })).toEqual([]);
+  });
+
+  it('fires in an unknown flavour and names both readings', () => {
+    const f = only(MNIST_ONEHOT, 'KL001', { flavour: 'unknown' });
+    expect(f.message).toContain('tf.keras ≥ 2.2 / Keras 3 compute categorical_accuracy here');
+  });
+
+  it('is silent for Dense(1, sigmoid) + BCE + accuracy and for explicit metric names', () => {
+    const code = `model = Sequential([Dense(1, activation='sigmoid')])
+model.compile(loss='binary_crossentropy', metrics=['accuracy'])
+m2 = Sequential([Dense(10, activation='softmax')])
+m2.compile(loss='categorical_crossentropy', metrics=['accuracy', 'categorical_accuracy'])
+`;
+    for (const flavour of ['keras2', 'keras3', 'unknown'] as const) expect(flagged(code, { flavour })).toEqual([]);
+  });
+});
+
+describe('KL002 bce-on-softmax', () => {
+  it('replaces the string loss according to the labels (one-hot → categorical)', () => {
+    const f = only(MNIST_ONEHOT, 'KL002', { flavour: 'keras3' });
+    expect(MNIST_ONEHOT.slice(f.span.start, f.span.end)).toBe("'binary_crossentropy'");
+    expect(f.message).toBe("binary_crossentropy here, but the model's head at line 8 is a 10-way softmax head: each of the 10 outputs is scored as an independent yes/no, not one choice among 10 classes. Use categorical_crossentropy.");
+    expect(applyFix(MNIST_ONEHOT, f.fixes[0])).toContain("loss='categorical_crossentropy'");
+  });
+
+  it('keeps the object form and picks sparse for integer labels', () => {
+    const code = `import tensorflow as tf
+(x, y), _ = tf.keras.datasets.mnist.load_data()
+model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation=tf.nn.softmax)])
+model.compile(loss=tf.keras.losses.BinaryCrossentropy(), optimizer='adam')
+model.fit(x, y)
+`;
+    const f = only(code, 'KL002');
+    expect(code.slice(f.span.start, f.span.end)).toBe('tf.keras.losses.BinaryCrossentropy()');
+    expect(applyFix(code, f.fixes[0])).toContain('loss=tf.keras.losses.SparseCategoricalCrossentropy()');
+  });
+
+  it('is silent for 2-unit softmax + BCE and for sigmoid heads', () => {
+    const code = `model = Sequential([Dense(2, activation='softmax')])
+model.compile(loss='binary_crossentropy')
+m2 = Sequential([Dense(6, activation='sigmoid')])
+m2.compile(loss='binary_crossentropy', metrics=['binary_accuracy'])
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL003 categorical-loss-on-sigmoid', () => {
+  it('offers softmax first, BCE second, both unsafe (the intent is unknown)', () => {
+    const code = `from tensorflow.keras import layers, models
+model = models.Sequential([layers.Dense(64, activation='relu'), layers.Dense(4, activation='sigmoid')])
+model.compile(loss='categorical_crossentropy', optimizer='adam')
+`;
+    const f = only(code, 'KL003');
+    expect(code.slice(f.span.start, f.span.end)).toBe("'categorical_crossentropy'");
+    expect(f.fixes.map((x) => [x.title, x.preferred, x.applicability])).toEqual([
+      ['Make the head softmax (single-label)', true, 'unsafe'],
+      ['Use binary_crossentropy', false, 'unsafe'],
+    ]);
+    expect(applyFix(code, f.fixes[0])).toContain("layers.Dense(4, activation='softmax')");
+    expect(applyFix(code, f.fixes[1])).toContain("loss='binary_crossentropy'");
+  });
+
+  it('fires with an unknown width (a categorical loss on sigmoid is wrong at any width)', () => {
+    const code = `def build(n):
+    model = Sequential([Dense(n, activation='sigmoid')])
+    model.compile(loss='categorical_crossentropy')
+`;
+    expect(flagged(code)).toEqual(["KL003 'categorical_crossentropy'"]);
+  });
+
+  it('on a 1-unit sigmoid with the sparse loss, offers BCE', () => {
+    const code = `model = Sequential([Dense(1, activation='sigmoid')])
+model.compile(loss='sparse_categorical_crossentropy')
+`;
+    const f = only(code, 'KL003');
+    expect(applyFix(code, f.fixes[0])).toContain("loss='binary_crossentropy'");
+  });
+});
+
+describe('KL004 softmax-on-one-unit', () => {
+  it('flags Dense(1, softmax) and fixes it to sigmoid', () => {
+    const code = `model = Sequential([Dense(1, activation="softmax")])\nmodel.compile(loss="binary_crossentropy")\n`;
+    const f = only(code, 'KL004');
+    expect(code.slice(f.span.start, f.span.end)).toBe('"softmax"');
+    expect(f.severity).toBe('error');
+    expect(applyFix(code, f.fixes[0])).toContain('Dense(1, activation="sigmoid")');
+  });
+
+  it('flags a Softmax layer right after Dense(1), replacing it with a sigmoid Activation', () => {
+    const code = `from tensorflow.keras import layers
+model = Sequential([layers.Dense(1), layers.Softmax()])
+`;
+    const f = only(code, 'KL004');
+    expect(code.slice(f.span.start, f.span.end)).toBe('layers.Softmax()');
+    expect(applyFix(code, f.fixes[0])).toContain("layers.Dense(1), layers.Activation('sigmoid')");
+  });
+
+  it('is silent for softmax over positions (Dense(1) → Flatten → Softmax)', () => {
+    const code = `from tensorflow.keras import layers
+x = layers.Dense(1)(h)
+x = layers.Flatten()(x)
+weights = layers.Softmax()(x)
+model = Model(inp, weights)
+model.compile(loss='categorical_crossentropy')
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL005 categorical-loss-on-one-unit', () => {
+  it('changes the loss and the softmax head together', () => {
+    const code = `model = Sequential([Dense(1, activation='softmax')])\nmodel.compile(loss='categorical_crossentropy')\n`;
+    const f = only(code, 'KL005');
+    expect(code.slice(f.span.start, f.span.end)).toBe("'categorical_crossentropy'");
+    const fixed = applyFix(code, f.fixes[0]);
+    expect(fixed).toBe(`model = Sequential([Dense(1, activation='sigmoid')])\nmodel.compile(loss='binary_crossentropy')\n`);
+    expect(check(fixed)).toEqual([]);
+  });
+
+  it('adds a sigmoid to a linear 1-unit head', () => {
+    const code = `model = Sequential()\nmodel.add(Dense(1))\nmodel.compile(loss='categorical_crossentropy')\n`;
+    const fixed = applyFix(code, only(code, 'KL005').fixes[0]);
+    expect(fixed).toContain("model.add(Dense(1, activation='sigmoid'))");
+    expect(check(fixed)).toEqual([]);
+  });
+});
+
+describe('KL006 integer-labels-categorical-loss', () => {
+  const code = `from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.cifar10.load_data()
+model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])
+model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
+model.fit(x_train, y_train, epochs=5)
+`;
+  it('flags the loss, points at the labels, offers sparse first and to_categorical second', () => {
+    const f = only(code, 'KL006');
+    expect(code.slice(f.span.start, f.span.end)).toBe("'categorical_crossentropy'");
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('integer class ids of 10 classes from cifar10.load_data()');
+    expect(code.slice(f.related[0].span.start, f.related[0].span.end)).toBe('keras.datasets.cifar10.load_data()');
+    expect(applyFix(code, f.fixes[0])).toContain("loss='sparse_categorical_crossentropy'");
+    const wrapped = applyFix(code, f.fixes[1]);
+    expect(wrapped).toContain('model.fit(x_train, keras.utils.to_categorical(y_train, 10), epochs=5)');
+    expect(check(wrapped).map((x) => x.ruleId)).toEqual([]);
+  });
+
+  it('is silent when the labels are made one-hot on the way to fit', () => {
+    const ok = code.replace('model.fit(x_train, y_train', 'y_train = keras.utils.to_categorical(y_train)\nmodel.fit(x_train, y_train');
+    expect(flagged(ok)).toEqual([]);
+  });
+
+  it('adds the to_categorical import in the file style when nothing provides it', () => {
+    const src = `from keras.models import Sequential
+from keras.layers import Dense
+from keras.datasets import mnist
+(x, y), _ = mnist.load_data()
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss='categorical_crossentropy')
+model.fit(x, y)
+`;
+    const wrapped = applyFix(src, only(src, 'KL006').fixes[1]);
+    expect(wrapped).toContain('from keras.datasets import mnist\nfrom keras.utils import to_categorical\n');
+    expect(wrapped).toContain('model.fit(x, to_categorical(y, 10))');
+  });
+});
+
+describe('KL007 onehot-labels-sparse-loss', () => {
+  it('flags sparse CE with to_categorical labels', () => {
+    const code = MNIST_ONEHOT.replace("loss='binary_crossentropy'", "loss='sparse_categorical_crossentropy'");
+    const f = only(code, 'KL007');
+    expect(applyFix(code, f.fixes[0])).toContain("loss='categorical_crossentropy'");
+  });
+
+  it('is silent for one-hot arrays that never reach this model', () => {
+    const code = `import numpy as np
+(x, y), _ = mnist.load_data()
+y_onehot = to_categorical(y, 10)
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss='sparse_categorical_crossentropy')
+model.fit(x, y)
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL008 from-logits-on-probabilities', () => {
+  it('flags the from_logits keyword and removes it', () => {
+    const code = `import keras
+model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+`;
+    const f = only(code, 'KL008');
+    expect(code.slice(f.span.start, f.span.end)).toBe('from_logits=True');
+    expect(applyFix(code, f.fixes[0])).toContain('loss=keras.losses.SparseCategoricalCrossentropy())');
+    expect(applyFix(code, f.fixes[1])).toContain('keras.layers.Dense(10)])');
+  });
+
+  it('follows a loss object held in a variable', () => {
+    const code = `loss_fn = tf.keras.losses.CategoricalCrossentropy(from_logits=True)
+model = Sequential([Dense(3), Activation('softmax')])
+model.compile(loss=loss_fn)
+`;
+    expect(flagged(code)).toEqual(['KL008 from_logits=True']);
+  });
+
+  it('is silent for a linear head, and for a softmax added only in a separate inference model', () => {
+    const code = `model = Sequential([Dense(10)])
+model.compile(loss=SparseCategoricalCrossentropy(from_logits=True))
+probability_model = Sequential([model, Softmax()])
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL009 logits-without-from-logits', () => {
+  it('turns a string loss into the loss object with the module prefix the file imports', () => {
+    const code = `from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(10)])
+model.compile(loss='sparse_categorical_crossentropy')
+`;
+    const f = only(code, 'KL009', { flavour: 'keras3' });
+    const fixed = applyFix(code, f.fixes[0]);
+    expect(fixed).toContain('model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))');
+    expect(check(fixed, { flavour: 'keras3' })).toEqual([]);
+    expect(applyFix(code, f.fixes[1])).toContain("keras.layers.Dense(10, activation='softmax')");
+  });
+
+  it('adds from_logits=True to an existing loss object', () => {
+    const code = `model = Sequential([Dense(5)])\nmodel.compile(loss=losses.BinaryCrossentropy(label_smoothing=0.1))\n`;
+    expect(applyFix(code, only(code, 'KL009').fixes[0])).toContain('losses.BinaryCrossentropy(label_smoothing=0.1, from_logits=True)');
+  });
+
+  it('in keras1/keras2 (no loss classes) offers the head activation instead', () => {
+    const code = `model = Sequential([Dense(5)])\nmodel.compile(loss='categorical_crossentropy')\n`;
+    const f = only(code, 'KL009', { flavour: 'keras2' });
+    expect(f.fixes.map((x) => x.title)).toEqual(['Add a softmax activation to the head']);
+  });
+
+  it('is silent when the head activation is unknown, and for Activation(linear) after a softmax', () => {
+    const code = `def make(act):
+    model = Sequential([Dense(10, activation=act)])
+    model.compile(loss='categorical_crossentropy')
+m = Sequential([Dense(10, activation='softmax'), Activation('linear')])
+m.compile(loss='categorical_crossentropy')
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL010 regression-loss-on-classifier', () => {
+  it('flags mse on a softmax head as info', () => {
+    const code = `model = Sequential([Dense(10, activation='softmax')])\nmodel.compile(loss='mse')\n`;
+    const f = only(code, 'KL010');
+    expect(f.severity).toBe('info');
+    expect(applyFix(code, f.fixes[0])).toContain("loss='categorical_crossentropy'");
+  });
+
+  it('is silent for an autoencoder with a sigmoid output and mse', () => {
+    const code = `ae = Sequential([Dense(32, activation='relu'), Dense(784, activation='sigmoid')])
+ae.compile(loss='mse')
+ae.fit(x_train, x_train)
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL011 exact-match-accuracy-object', () => {
+  it('flags keras.metrics.Accuracy() on a softmax head', () => {
+    const code = `import keras
+model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+model.compile(loss="categorical_crossentropy", metrics=[keras.metrics.Accuracy()])
+`;
+    const f = only(code, 'KL011');
+    expect(code.slice(f.span.start, f.span.end)).toBe('keras.metrics.Accuracy()');
+    expect(applyFix(code, f.fixes[0])).toContain('metrics=[keras.metrics.CategoricalAccuracy()]');
+  });
+
+  it("flags the string 'Accuracy' in keras2 but not in keras3", () => {
+    const code = `model = Sequential([Dense(10, activation='softmax')])\nmodel.compile(loss='sparse_categorical_crossentropy', metrics=['Accuracy'])\n`;
+    const f = only(code, 'KL011', { flavour: 'keras2' });
+    expect(applyFix(code, f.fixes[0])).toContain("metrics=['sparse_categorical_accuracy']");
+    expect(flagged(code, { flavour: 'keras3' })).toEqual([]);
+  });
+});
+
+describe('KL012 class-count-mismatch', () => {
+  it('flags the units of a head narrower than the one-hot width', () => {
+    const code = MNIST_ONEHOT.replace("Dense(10, activation='softmax')", "Dense(5, activation='softmax')").replace('binary_crossentropy', 'categorical_crossentropy');
+    const f = only(code, 'KL012');
+    expect(code.slice(f.span.start, f.span.end)).toBe('5');
+    expect(applyFix(code, f.fixes[0])).toContain("Dense(10, activation='softmax')");
+  });
+
+  it('flags Dense(10) on cifar100', () => {
+    const code = `(x, y), _ = cifar100.load_data()
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss='sparse_categorical_crossentropy')
+model.fit(x, y)
+`;
+    expect(only(code, 'KL012').message).toContain('the labels have 100 classes');
+  });
+
+  it('is silent when labels are filtered to a subset before fit', () => {
+    const code = `(x, y), _ = mnist.load_data()
+keep = y < 5
+x, y = x[keep], y[keep]
+model = Sequential([Dense(5, activation='softmax')])
+model.compile(loss='sparse_categorical_crossentropy')
+model.fit(x, y)
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('KL013 accuracy-on-regression', () => {
+  it("replaces 'accuracy' with 'mae' on a regression model", () => {
+    const code = `(x, y), _ = boston_housing.load_data()
+model = Sequential([Dense(64, activation='relu'), Dense(1)])
+model.compile(loss='mse', metrics=['accuracy'])
+model.fit(x, y)
+`;
+    const f = only(code, 'KL013');
+    expect(applyFix(code, f.fixes[0])).toContain("metrics=['mae']");
+  });
+});
+
+describe('KL014 double-softmax', () => {
+  it('removes a Softmax layer after a softmax Dense in a Sequential list', () => {
+    const code = `model = Sequential([Dense(10, activation='softmax'), Softmax()])\n`;
+    const f = only(code, 'KL014');
+    expect(code.slice(f.span.start, f.span.end)).toBe('Softmax()');
+    expect(applyFix(code, f.fixes[0])).toBe(`model = Sequential([Dense(10, activation='softmax')])\n`);
+  });
+
+  it('removes a model.add(Activation(softmax)) line', () => {
+    const code = `model = Sequential()\nmodel.add(Dense(10, activation='softmax'))\nmodel.add(Activation('softmax'))\nmodel.compile(loss='categorical_crossentropy')\n`;
+    const f = only(code, 'KL014');
+    expect(code.slice(f.span.start, f.span.end)).toBe("'softmax'");
+    expect(applyFix(code, f.fixes[0])).toBe(`model = Sequential()\nmodel.add(Dense(10, activation='softmax'))\nmodel.compile(loss='categorical_crossentropy')\n`);
+  });
+
+  it('unwraps tf.nn.softmax applied to a softmax output', () => {
+    const code = `import tensorflow as tf
+x = tf.keras.layers.Dense(10, activation='softmax')(inputs)
+outputs = tf.nn.softmax(x)
+model = tf.keras.Model(inputs, outputs)
+`;
+    const f = only(code, 'KL014');
+    expect(applyFix(code, f.fixes[0])).toContain('outputs = x\n');
+  });
+});
+
+describe('KL015 crossentropy-on-unbounded-output', () => {
+  it('flags a relu head under categorical crossentropy, on the activation', () => {
+    const code = `model = Sequential([Dense(10, activation='relu')])\nmodel.compile(loss='categorical_crossentropy')\n`;
+    const f = only(code, 'KL015');
+    expect(code.slice(f.span.start, f.span.end)).toBe("'relu'");
+    expect(applyFix(code, f.fixes[0])).toContain("Dense(10, activation='softmax')");
+  });
+
+  it('is silent with from_logits=True on a linear head', () => {
+    const code = `model = Sequential([Dense(10)])\nmodel.compile(loss=CategoricalCrossentropy(from_logits=True))\n`;
+    expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe('options', () => {
+  it('select, ignore and severity overrides', () => {
+    expect(check(MNIST_ONEHOT, { flavour: 'keras2', select: ['KL001'] }).map((f) => f.ruleId)).toEqual(['KL001']);
+    expect(check(MNIST_ONEHOT, { flavour: 'keras2', ignore: ['KL001'] }).map((f) => f.ruleId)).toEqual(['KL002']);
+    expect(check(MNIST_ONEHOT, { flavour: 'keras3', severity: { KL002: 'error' } })[0].severity).toBe('error');
+  });
+});

@@ -1,0 +1,52 @@
+// Notebooks: code cells analysed together in order, findings mapped back to their own cell.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeNotebook, initParser } from '../server/src/core/analyze';
+import { locateInCell, maskIPythonSyntax, parseIpynb } from '../server/src/core/notebook';
+
+beforeAll(async () => {
+  await initParser();
+});
+
+const cells = [
+  '%matplotlib inline\nimport keras\nfrom keras import layers\n!pip install keras',
+  '(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()\ny_train = keras.utils.to_categorical(y_train, 10)',
+  'model = keras.Sequential([\n    layers.Dense(128, activation="relu"),\n    layers.Dense(10, activation="softmax"),\n])',
+  'model.compile(optimizer="adam",\n              loss="sparse_categorical_crossentropy",\n              metrics=["accuracy"])\nmodel.fit(x_train, y_train, epochs=3)',
+];
+
+describe('notebook analysis', () => {
+  it('resolves a model built in one cell and compiled in another, and reports in the compiling cell', () => {
+    const { notebook, result } = analyzeNotebook(cells, {}, [2, 3, 5, 6]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['KL007']);
+    const f = result.findings[0];
+    const start = locateInCell(notebook, f.span.start);
+    const end = locateInCell(notebook, f.span.end);
+    expect(start.cell).toBe(3);
+    expect(cells[3].slice(start.offset, end.offset)).toBe('"sparse_categorical_crossentropy"');
+    // Messages point at other cells by their displayed number.
+    expect(f.message).toContain('(cell 3, line 2)');
+    const related = locateInCell(notebook, f.related[0].span.start);
+    expect(related.cell).toBe(1);
+  });
+
+  it('an edit in an earlier cell changes the verdict in a later one', () => {
+    const fixed = [...cells];
+    fixed[1] = '(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()';
+    expect(analyzeNotebook(fixed).result.findings).toEqual([]);
+  });
+
+  it('blanks IPython magics and shell escapes without moving offsets', () => {
+    const source = '%time x = 1\n  !ls -la\ny = 2';
+    const masked = maskIPythonSyntax(source);
+    expect(masked.length).toBe(source.length);
+    expect(masked).toBe('           \n         \ny = 2');
+  });
+
+  it('reads nbformat 4 JSON and reports broken notebooks clearly', () => {
+    const nb = parseIpynb(JSON.stringify({ cells: [{ cell_type: 'markdown', source: ['# t'] }, { cell_type: 'code', source: ['a = 1\n', 'b = 2'] }], metadata: { kernelspec: { language: 'python' } }, nbformat: 4 }));
+    expect(nb.cells).toEqual([{ kind: 'markdown', source: '# t' }, { kind: 'code', source: 'a = 1\nb = 2' }]);
+    expect(nb.language).toBe('python');
+    expect(() => parseIpynb('{"cells": [')).toThrow(/not a valid notebook: invalid JSON/);
+    expect(() => parseIpynb('{"worksheets": []}')).toThrow(/no "cells" list/);
+  });
+});

@@ -425,3 +425,23 @@ describe('options', () => {
     expect(check(MNIST_ONEHOT, { flavour: 'keras3', severity: { KL002: 'error' } })[0].severity).toBe('error');
   });
 });
+
+describe('head resolution details', () => {
+  it('reads a recurrent head as tanh (its default), not linear', () => {
+    const code = `model = Sequential([LSTM(10)])\nmodel.compile(loss='categorical_crossentropy')\n`;
+    expect(check(code).map((f) => f.ruleId)).toEqual(['KL015']);
+  });
+
+  it('keeps silent on heads behind layers it cannot follow', () => {
+    const code = `from tensorflow.keras import layers
+from mylib import AttentionHead
+x = layers.Dense(10, activation='softmax')(h)
+out = AttentionHead()(x)
+model = Model(inp, out)
+model.compile(loss='binary_crossentropy', metrics=['accuracy'])
+m2 = Sequential([Dense(10, **head_kwargs)])
+m2.compile(loss='categorical_crossentropy')
+`;
+    expect(flagged(code)).toEqual([]);
+  });
+});

@@ -113,8 +113,12 @@ function makeLayer(lib: Library, cls: string, args: CallArgs, node: Node): Value
       const axis = arg(args, 0, 'axis');
       layer.lastAxis = !axis || intOf(axis.value) === -1;
     }
-  } else if (/^(Conv|SeparableConv|DepthwiseConv|Conv.*Transpose|LSTM|GRU|SimpleRNN|ConvLSTM)/.test(canonicalCls)) {
-    layer.activation = activationFrom(args.keywords.get('activation') ?? null);
+  } else if (/^(LSTM|GRU|SimpleRNN|ConvLSTM)/.test(canonicalCls)) {
+    // Recurrent layers default to tanh, not linear.
+    const given = args.keywords.get('activation');
+    layer.activation = given ? activationFrom(given) : { name: args.splat ? 'unknown' : 'tanh', node: null, form: 'absent' };
+  } else if (/^(Conv|SeparableConv|DepthwiseConv)/.test(canonicalCls)) {
+    layer.activation = args.splat && !args.keywords.has('activation') ? { name: 'unknown', node: null, form: 'absent' } : activationFrom(args.keywords.get('activation') ?? null);
   } else if (canonicalCls === 'TimeDistributed' || canonicalCls === 'Bidirectional') {
     // The wrapped layer's units apply per time step: width of the head is not the class count.
     layer.activation = { name: 'unknown', node: null, form: 'absent' };

@@ -1,0 +1,124 @@
+// `keras-lint check` and `keras-lint rule`: the command line on the analysis core, for CI. Exit
+// codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error.
+import { writeFileSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
+import { version } from '../../../package.json';
+import { initParser } from '../core/analyze';
+import type { AnalysisOptions } from '../core/types';
+import { findWorkspacePins, loadProjectConfig, type LoadedConfig } from '../workspace';
+import { parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args';
+import { discoverFiles } from './discover';
+import { fixSource, sourceText, writeAtomically } from './fix';
+import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
+import { printRuleDocs } from './ruleDocs';
+import { checkSource, readSource, SourceError } from './source';
+
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  cwd: string;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      (command === undefined ? io.stderr : io.stdout).write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-V') {
+      io.stdout.write(`keras-lint ${version}\n`);
+      return 0;
+    }
+    if (command === 'rule') return printRuleDocs(rest, io);
+    if (command === 'check') return await check(parseCheckArgs(rest), io);
+    throw new UsageError(`unknown command '${command}'`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`keras-lint: error: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+}
+
+async function check(args: CheckArgs, io: CliIo): Promise<number> {
+  await initParser();
+  const configs = new ConfigReporter(io);
+  const { files, errors } = discoverFiles(args.paths.length ? args.paths : ['.'], io.cwd, (path) => configs.excludes(path));
+  const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
+  let fixed = 0;
+
+  for (const path of files) {
+    const options = analysisOptions(args, configs.forFile(path), path);
+    try {
+      let source = readSource(path);
+      if (args.fix) {
+        const outcome = fixSource(source, options);
+        if (outcome.fixed) {
+          writeAtomically(path, sourceText(outcome.fixed));
+          source = outcome.fixed;
+          fixed += outcome.applied;
+        }
+      }
+      const checked = checkSource(source, options);
+      if (checked.hasSyntaxErrors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, path)}: syntax errors; checked the parts that parse\n`);
+      const report: FileReport = { path, findings: checked.findings };
+      run.files.push(report);
+    } catch (error) {
+      if (!(error instanceof SourceError) && !isFsError(error)) throw error;
+      run.errors.push({ path, reason: error instanceof SourceError ? error.message : `cannot write: ${(error as NodeJS.ErrnoException).code}` });
+    }
+  }
+
+  for (const e of run.errors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, e.path)}: ${e.reason}\n`);
+  const output = args.format === 'json' ? formatJson(run) : args.format === 'sarif' ? formatSarif(run) : formatText(run);
+  if (args.outputFile) writeFileSync(args.outputFile, output);
+  else io.stdout.write(output);
+  if (args.fix && fixed) io.stderr.write(`keras-lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'}\n`);
+
+  const problems = run.files.some((f) => f.findings.length > 0);
+  if (run.errors.length) return 1;
+  return problems && !args.exitZero ? 1 : 0;
+}
+
+/** Command line over pyproject.toml: --select replaces, --ignore adds, --keras-version wins. */
+function analysisOptions(args: CheckArgs, loaded: LoadedConfig, path: string): AnalysisOptions {
+  const config = loaded.config;
+  return {
+    flavour: args.kerasVersion ?? config.kerasVersion ?? 'auto',
+    workspacePins: findWorkspacePins(path),
+    select: args.select ?? config.select,
+    ignore: [...(config.ignore ?? []), ...args.ignore],
+    severity: config.severity,
+  };
+}
+
+/** Loads each file's `[tool.keras-lint]` and warns once about each config file's problems. */
+class ConfigReporter {
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly io: CliIo) {}
+
+  forFile(path: string): LoadedConfig {
+    const loaded = loadProjectConfig(path);
+    if (loaded.path && !this.warned.has(loaded.path)) {
+      this.warned.add(loaded.path);
+      for (const problem of loaded.problems) this.io.stderr.write(`keras-lint: warning: ${problem}\n`);
+    }
+    return loaded;
+  }
+
+  /** `exclude` entries are paths relative to the pyproject.toml, or bare file/folder names. */
+  excludes(path: string): boolean {
+    const loaded = this.forFile(path);
+    if (!loaded.path || !loaded.config.exclude?.length) return false;
+    const rel = relative(dirname(loaded.path), path).split(sep).join('/');
+    return loaded.config.exclude.some((entry) => {
+      const e = entry.replace(/^\.\//, '').replace(/\/$/, '');
+      return rel === e || rel.startsWith(`${e}/`) || (!e.includes('/') && rel.split('/').includes(e));
+    });
+  }
+}
+
+function isFsError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}

@@ -1,0 +1,70 @@
+// Which files `keras-lint check PATHS` looks at: files named on the command line always; inside
+// folders, .py and .ipynb files, skipping the folders a Python project never wants linted
+// (virtualenvs, caches, VCS data, hidden folders) and following symlinks without looping.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const SKIPPED_DIRS = new Set([
+  '__pycache__', '__pypackages__', '_build', 'build', 'buck-out', 'dist', 'node_modules',
+  'site-packages', 'venv', 'env', 'virtualenv', '.ipynb_checkpoints',
+]);
+
+export interface Discovery {
+  files: string[];
+  /** Named paths that do not exist or folders that cannot be listed. */
+  errors: { path: string; reason: string }[];
+}
+
+export function discoverFiles(paths: readonly string[], cwd: string, excluded: (path: string) => boolean = () => false): Discovery {
+  const files = new Set<string>();
+  const errors: Discovery['errors'] = [];
+  const visitedDirs = new Set<string>();
+
+  const walk = (dir: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return; // a dangling symlink inside a folder: nothing to check
+    }
+    if (visitedDirs.has(real)) return; // a symlink loop, or a folder reached twice
+    visitedDirs.add(real);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch (error) {
+      errors.push({ path: dir, reason: `cannot list folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      return;
+    }
+    for (const name of entries) {
+      const path = join(dir, name);
+      if (excluded(path)) continue;
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (!name.startsWith('.') && !SKIPPED_DIRS.has(name)) walk(path);
+      } else if (stat.isFile() && /\.(py|ipynb)$/i.test(name) && !name.startsWith('.')) {
+        files.add(path);
+      }
+    }
+  };
+
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      errors.push({ path, reason: code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${code ?? String(error)}` });
+      continue;
+    }
+    if (stat.isDirectory()) walk(path);
+    else files.add(path);
+  }
+  return { files: [...files].sort(), errors };
+}

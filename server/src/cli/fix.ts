@@ -1,0 +1,132 @@
+// `check --fix`: applies each finding's preferred fix when it is marked safe, re-analyses and
+// repeats (a fix can enable another, two fixes may want the same import), then writes the file
+// atomically. A round whose result parses worse than its input is thrown away, and so is the file's
+// whole fix when its fixes keep conflicting: the file is then left exactly as it was.
+import { renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { analyzeNotebook, analyzeText } from '../core/analyze';
+import { joinCells } from '../core/notebook';
+import { isSuppressed } from '../core/suppression';
+import type { AnalysisOptions, Finding, TextEdit } from '../core/types';
+import { spanInCell, type NotebookSource, type Source } from './source';
+
+const MAX_ROUNDS = 8;
+
+export interface FixOutcome {
+  /** The fixed source, or null when nothing was (or could safely be) changed. */
+  fixed: Source | null;
+  applied: number;
+}
+
+export function fixSource(source: Source, options: AnalysisOptions): FixOutcome {
+  return source.kind === 'python' ? fixPython(source.text, options) : fixNotebook(source, options);
+}
+
+function fixPython(original: string, options: AnalysisOptions): FixOutcome {
+  let text = original;
+  let applied = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = analyzeText(text, options);
+    const edits = chooseFixes(before.findings.filter((f) => !isSuppressed(text, f)));
+    if (edits.count === 0) break;
+    const next = applyEdits(text, edits.edits);
+    if (!before.hasSyntaxErrors && analyzeText(next, options).hasSyntaxErrors) break;
+    text = next;
+    applied += edits.count;
+  }
+  if (text === original) return { fixed: null, applied: 0 };
+  return { fixed: { kind: 'python', text }, applied };
+}
+
+function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutcome {
+  let cells = [...source.cells];
+  let applied = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const { notebook, result } = analyzeNotebook(cells, options, source.cellNumbers);
+    // Suppression is per line of a cell, so look at the finding's own cell.
+    const open = result.findings.filter((f) => {
+      const at = spanInCell(notebook, f.span);
+      return at !== null && !isSuppressed(cells[at.cell], { ...f, span: { start: at.start, end: at.end } });
+    });
+    const chosen = chooseFixes(open);
+    if (chosen.count === 0) break;
+    const perCell = new Map<number, TextEdit[]>();
+    let crossesCells = false;
+    for (const edit of chosen.edits) {
+      const at = spanInCell(notebook, edit);
+      if (!at) crossesCells = true;
+      else perCell.set(at.cell, [...(perCell.get(at.cell) ?? []), { start: at.start, end: at.end, newText: edit.newText }]);
+    }
+    if (crossesCells) break;
+    const next = cells.map((cell, i) => (perCell.has(i) ? applyEdits(cell, perCell.get(i)!) : cell));
+    if (!result.hasSyntaxErrors && analyzeText(joinCells(next).text, options).hasSyntaxErrors) break;
+    cells = next;
+    applied += chosen.count;
+  }
+  if (cells.every((cell, i) => cell === source.cells[i])) return { fixed: null, applied: 0 };
+  return { fixed: { ...source, cells, json: rewriteNotebook(source, cells) }, applied };
+}
+
+/** The preferred safe fixes of a round, earliest first, skipping any that touch an edit already taken. */
+function chooseFixes(findings: Finding[]): { edits: TextEdit[]; count: number } {
+  const taken: TextEdit[] = [];
+  let count = 0;
+  const candidates = findings
+    .map((f) => f.fixes.find((fix) => fix.preferred && fix.applicability === 'safe'))
+    .filter((fix) => fix !== undefined)
+    .sort((a, b) => a.edits[0].start - b.edits[0].start);
+  for (const fix of candidates) {
+    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+    taken.push(...fix.edits);
+    count++;
+  }
+  return { edits: taken, count };
+}
+
+/** Touching ranges conflict too: two insertions at one point would land in an arbitrary order. */
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
+  return out;
+}
+
+/**
+ * The notebook's JSON with the fixed code cells' sources replaced, in Jupyter's own layout (one
+ * string per line), indentation and key order kept.
+ */
+function rewriteNotebook(source: NotebookSource, cells: string[]): string {
+  const data = JSON.parse(source.json) as { cells: { source: unknown }[] };
+  source.cellNumbers.forEach((number, i) => {
+    if (cells[i] === source.cells[i]) return;
+    const cell = data.cells[number - 1];
+    cell.source = typeof cell.source === 'string' ? cells[i] : cells[i].split(/(?<=\n)/);
+  });
+  const indent = /^\{\s*\n([ \t]+)"/.exec(source.json)?.[1] ?? 1;
+  return JSON.stringify(data, null, indent) + (source.json.endsWith('\n') ? '\n' : '');
+}
+
+/** Writes beside the file, then renames over it: a crash never leaves half a file. */
+export function writeAtomically(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.keras-lint-${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text, 'utf8');
+    chmodSync(temp, statSync(path).mode & 0o7777);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was written
+    }
+    throw error;
+  }
+}
+
+/** The text to write for a fixed source. */
+export function sourceText(source: Source): string {
+  return source.kind === 'python' ? source.text : source.json;
+}

@@ -1,0 +1,144 @@
+// One checked file as the CLI sees it: read from disk (a Python script or a notebook), analysed with
+// the project's settings, and its findings placed at rows/columns of the file or of a notebook cell.
+import { readFileSync, statSync } from 'node:fs';
+import { analyzeNotebook, analyzeText } from '../core/analyze';
+import { LineIndex } from '../core/lineIndex';
+import { locateInCell, parseIpynb, type VirtualNotebook } from '../core/notebook';
+import { isSuppressed } from '../core/suppression';
+import type { AnalysisOptions, Finding, Span } from '../core/types';
+
+/** Larger files are reported, not analysed: nobody writes a 10 MB Keras script by hand. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export interface PythonSource {
+  kind: 'python';
+  text: string;
+}
+
+export interface NotebookSource {
+  kind: 'notebook';
+  /** The .ipynb file's JSON text, kept for --fix, which rewrites cell sources in place. */
+  json: string;
+  /** Code cells' sources and their 1-based numbers among all the notebook's cells. */
+  cells: string[];
+  cellNumbers: number[];
+}
+
+export type Source = PythonSource | NotebookSource;
+
+/** 1-based row and column (Unicode code points, as Python tools count). */
+export interface Location {
+  row: number;
+  column: number;
+}
+
+export interface LocatedFinding {
+  finding: Finding;
+  /** 1-based cell number among all cells, null for scripts. */
+  cell: number | null;
+  location: Location;
+  endLocation: Location;
+  /** The text the offsets refer to (the script, or the cell), for mapping fix edits. */
+  locate: (offset: number) => { cell: number | null; location: Location } | null;
+}
+
+export class SourceError extends Error {}
+
+/** Reads a file to check. Throws SourceError with a user-facing reason when it cannot be checked. */
+export function readSource(path: string): Source {
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_FILE_BYTES) throw new SourceError(`file too large (${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)`);
+    bytes = readFileSync(path);
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    throw new SourceError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (bytes.subarray(0, 8192).includes(0)) throw new SourceError('not a text file (contains NUL bytes)');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SourceError('not valid UTF-8 text');
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!path.toLowerCase().endsWith('.ipynb')) return { kind: 'python', text };
+  let notebook;
+  try {
+    notebook = parseIpynb(text);
+  } catch (error) {
+    throw new SourceError((error as Error).message);
+  }
+  if (notebook.language !== null && notebook.language !== 'python') throw new SourceError(`not a Python notebook (kernel language: ${notebook.language})`);
+  const cells: string[] = [];
+  const cellNumbers: number[] = [];
+  notebook.cells.forEach((cell, i) => {
+    if (cell.kind !== 'code') return;
+    cells.push(cell.source);
+    cellNumbers.push(i + 1);
+  });
+  return { kind: 'notebook', json: text, cells, cellNumbers };
+}
+
+export interface CheckedSource {
+  findings: LocatedFinding[];
+  hasSyntaxErrors: boolean;
+}
+
+/** Analyses a source and drops `# noqa`-suppressed findings. */
+export function checkSource(source: Source, options: AnalysisOptions): CheckedSource {
+  if (source.kind === 'python') {
+    const result = analyzeText(source.text, options);
+    const index = new LineIndex(source.text);
+    const locate = (offset: number) => ({ cell: null, location: toLocation(source.text, index, offset) });
+    const findings = result.findings.filter((f) => !isSuppressed(source.text, f)).map((f) => located(f, locate));
+    return { findings, hasSyntaxErrors: result.hasSyntaxErrors };
+  }
+  const { notebook, result } = analyzeNotebook(source.cells, options, source.cellNumbers);
+  const indexes = source.cells.map((cell) => new LineIndex(cell));
+  const locate = (offset: number) => {
+    const { cell, offset: local } = locateInCell(notebook, offset);
+    return { cell: source.cellNumbers[cell], location: toLocation(source.cells[cell], indexes[cell], local) };
+  };
+  const findings = result.findings.filter((f) => !suppressedInCell(source, notebook, f)).map((f) => located(f, locate));
+  return { findings, hasSyntaxErrors: result.hasSyntaxErrors };
+}
+
+function located(finding: Finding, locate: LocatedFinding['locate']): LocatedFinding {
+  const start = locate(finding.span.start)!;
+  const end = locate(finding.span.end)!;
+  return { finding, cell: start.cell, location: start.location, endLocation: end.location, locate };
+}
+
+function suppressedInCell(source: NotebookSource, notebook: VirtualNotebook, finding: Finding): boolean {
+  const { cell, offset } = locateInCell(notebook, finding.span.start);
+  return isSuppressed(source.cells[cell], { ...finding, span: { start: offset, end: offset } });
+}
+
+function toLocation(text: string, index: LineIndex, offset: number): Location {
+  const { line, character } = index.position(offset);
+  const lineStart = offset - character;
+  return { row: line + 1, column: codePoints(text.slice(lineStart, lineStart + character)) + 1 };
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff || i + 1 >= s.length) n++;
+    else if (s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+      n++;
+      i++;
+    } else n++;
+  }
+  return n;
+}
+
+/** The span's cell (for notebooks) and offsets inside it; null when it crosses a cell boundary. */
+export function spanInCell(notebook: VirtualNotebook, span: Span): { cell: number; start: number; end: number } | null {
+  const start = locateInCell(notebook, span.start);
+  const end = locateInCell(notebook, span.end);
+  if (start.cell !== end.cell && !(span.end === span.start)) return null;
+  return { cell: start.cell, start: start.offset, end: end.offset };
+}

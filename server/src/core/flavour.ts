@@ -1,0 +1,126 @@
+// Which Keras a file is written for (rules.md "Version aware"): the user's setting first, then
+// versions pinned in the workspace, then what the code itself uses. The flavour decides what
+// 'accuracy' resolves to (KL001), what 'Accuracy' means (KL011) and which fixes are offered.
+import type { Node } from 'web-tree-sitter';
+import type { Flavour, FlavourInfo, FlavourSetting, WorkspacePins } from './types';
+
+/** The flavour one pinned requirement implies, or null when the pin spans flavours or names no Keras. */
+export function flavourOfRequirement(pkg: string, spec: string): Flavour | null {
+  const name = pkg.toLowerCase().replace(/[-_.]+/g, '-');
+  if (name === 'tf-keras') return 'tf-keras2';
+  if (name !== 'keras' && !TENSORFLOW_PACKAGES.has(name)) return null;
+  const versions = pinnedVersions(spec);
+  if (!versions) return null;
+  const flavours = new Set(versions.map((v) => (name === 'keras' ? kerasFlavour(v) : tensorflowFlavour(v))));
+  return flavours.size === 1 ? [...flavours][0] : null;
+}
+
+const TENSORFLOW_PACKAGES = new Set(['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu', 'tensorflow-macos', 'tensorflow-intel', 'tf-nightly']);
+
+type Version = [number, number];
+
+/**
+ * The versions a specifier can select, as the bounds that matter: `==2.3.1`, `==2.3.*`, `~=2.3`,
+ * `>=2.2,<2.4`. A bare `>=2.2` is open-ended (it may install Keras 3), so it pins nothing.
+ */
+function pinnedVersions(spec: string): Version[] | null {
+  const clauses = spec.split(',').map((c) => c.trim()).filter(Boolean);
+  let low: Version | null = null;
+  let high: Version | null = null;
+  for (const clause of clauses) {
+    const m = /^(===|==|~=|>=|<=|>|<|=)?\s*v?(\d+)(?:\.(\d+|\*))?/.exec(clause);
+    if (!m) continue;
+    const op = m[1] ?? '==';
+    const major = Number(m[2]);
+    const minor = m[3] === undefined || m[3] === '*' ? null : Number(m[3]);
+    if (op === '==' || op === '===' || op === '=') {
+      if (minor === null) return [[major, 0], [major, 99]];
+      return [[major, minor]];
+    }
+    if (op === '~=') return minor === null ? null : [[major, minor], [major, 99]];
+    if (op === '>=' || op === '>') low = [major, minor ?? 0];
+    if (op === '<' || op === '<=') high = op === '<' && (minor ?? 0) > 0 ? [major, (minor ?? 0) - 1] : op === '<' ? [major - 1, 99] : [major, minor ?? 99];
+  }
+  return low && high ? [low, high] : null;
+}
+
+function kerasFlavour([major, minor]: Version): Flavour {
+  if (major <= 1) return 'keras1';
+  if (major >= 3) return 'keras3';
+  // Keras 2.4+ is a thin alias of tf.keras, so it follows TF 2.2+'s shape-based rules.
+  return minor <= 3 ? 'keras2' : 'tf-keras2';
+}
+
+function tensorflowFlavour([major, minor]: Version): Flavour {
+  if (major <= 1) return 'keras2';
+  if (major >= 3) return 'keras3';
+  if (minor <= 1) return 'keras2';
+  return minor <= 15 ? 'tf-keras2' : 'keras3';
+}
+
+/** Combines the pins found in a workspace; disagreeing pins pin nothing (the code decides). */
+export function combinePins(found: { flavour: Flavour; evidence: string }[]): WorkspacePins | null {
+  if (found.length === 0) return null;
+  // A standalone keras pin says what `import keras` is; tf-keras says tf.keras is Keras 2.
+  const flavours = new Set(found.map((f) => f.flavour));
+  if (flavours.size !== 1) return null;
+  return { flavour: found[0].flavour, evidence: found.map((f) => f.evidence) };
+}
+
+interface CodeEvidence {
+  flavour: Flavour;
+  evidence: string[];
+  legacyGraphMode: boolean;
+}
+
+// Signals in the code, each a pattern over source text with comments removed. Keras 1 names
+// disappeared in Keras 2; keras.ops, keras.config, the KERAS_BACKEND switch and keras_hub exist only
+// in Keras 3; tf_keras is Keras 2 kept alive for TF 2.16+.
+const KERAS1_SIGNALS: [RegExp, string][] = [
+  [/\bnb_epoch\s*=/, 'uses nb_epoch='],
+  [/\bnb_filter\s*=/, 'uses nb_filter='],
+  [/\bborder_mode\s*=/, 'uses border_mode='],
+  [/\bConvolution[123]D\b/, 'uses Convolution2D'],
+  [/\boutput_dim\s*=/, 'uses output_dim='],
+  [/\bDense\([^)]*\binit\s*=/, 'uses Dense(init=)'],
+  [/\bfrom\s+keras\.layers\.core\s+import\b/, 'imports keras.layers.core'],
+];
+const KERAS3_SIGNALS: [RegExp, string][] = [
+  [/\bkeras\.ops\b|\bfrom\s+keras\s+import\s+[^\n]*\bops\b/, 'uses keras.ops'],
+  [/\bkeras\.config\b/, 'uses keras.config'],
+  [/\b(?:import|from)\s+keras_(?:hub|nlp|cv)\b/, 'imports keras_hub/keras_nlp/keras_cv'],
+  [/KERAS_BACKEND["']\s*\]\s*=\s*["'](?:jax|torch|numpy)["']/, 'sets KERAS_BACKEND to a non-TensorFlow backend'],
+];
+const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
+const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
+
+/** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */
+export function flavourFromCode(root: Node): CodeEvidence {
+  const text = withoutComments(root.text);
+  const legacyGraphMode = LEGACY_GRAPH_SIGNAL.test(text);
+  const found = (signals: [RegExp, string][]): string[] => signals.filter(([re]) => re.test(text)).map(([, what]) => what);
+  const keras3 = found(KERAS3_SIGNALS);
+  const keras1 = found(KERAS1_SIGNALS);
+  const legacyNote = legacyGraphMode ? ['disables eager execution (loss-based accuracy)'] : [];
+  // Contradictory signals (a Keras 1 tutorial pasted into a Keras 3 notebook) decide nothing.
+  if (keras3.length && !keras1.length) return { flavour: 'keras3', evidence: [...keras3, ...legacyNote], legacyGraphMode };
+  if (keras1.length && !keras3.length) return { flavour: 'keras1', evidence: [...keras1, ...legacyNote], legacyGraphMode };
+  if (!keras1.length && !keras3.length && TF_KERAS_SIGNAL.test(text)) return { flavour: 'tf-keras2', evidence: ['imports tf_keras', ...legacyNote], legacyGraphMode };
+  return { flavour: 'unknown', evidence: legacyNote, legacyGraphMode };
+}
+
+/** Setting > workspace pins > code. Graph mode is read from the code whatever decided the flavour. */
+export function resolveFlavour(setting: FlavourSetting | undefined, pins: WorkspacePins | null, root: Node): FlavourInfo {
+  const code = flavourFromCode(root);
+  const legacyGraphMode = code.legacyGraphMode;
+  if (setting && setting !== 'auto') return { flavour: setting, source: 'setting', evidence: ['keras-lint flavour setting'], legacyGraphMode };
+  if (pins && pins.flavour !== 'unknown') return { flavour: pins.flavour, source: 'workspace', evidence: pins.evidence, legacyGraphMode };
+  if (code.flavour !== 'unknown') return { flavour: code.flavour, source: 'code', evidence: code.evidence, legacyGraphMode };
+  return { flavour: 'unknown', source: 'none', evidence: code.evidence, legacyGraphMode };
+}
+
+/** Drops `#` comments (outside string literals) so a commented-out `nb_epoch=` is not evidence. */
+function withoutComments(text: string): string {
+  if (!text.includes('#')) return text;
+  return text.replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|#[^\n]*/g, (match, str: string | undefined) => str ?? '');
+}

@@ -1,0 +1,248 @@
+// What the file system says about a checked file: the Keras/TensorFlow versions pinned by its
+// project (requirements*.txt, pyproject.toml, setup.cfg, Pipfile, environment.yml) and the
+// `[tool.keras-lint]` table of its pyproject.toml. Shared by the CLI and the language server; the
+// analysis core never touches the disk.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { combinePins, flavourOfRequirement } from './core/flavour';
+import { isRuleId } from './core/catalog';
+import { FLAVOURS, type Flavour, type FlavourSetting, type RuleId, type Severity, type WorkspacePins } from './core/types';
+
+/** The `[tool.keras-lint]` keys, the same as the VS Code settings `keras-lint.*`. */
+export interface ProjectConfig {
+  enable?: boolean;
+  select?: RuleId[];
+  ignore?: RuleId[];
+  severity?: Partial<Record<RuleId, Severity>>;
+  kerasVersion?: FlavourSetting;
+  inlayHints?: boolean;
+  /** Extra path globs (relative to the pyproject.toml) the CLI skips. */
+  exclude?: string[];
+}
+
+export interface LoadedConfig {
+  config: ProjectConfig;
+  /** The pyproject.toml it came from, or null. */
+  path: string | null;
+  /** Unknown keys, bad values: reported, never fatal. */
+  problems: string[];
+}
+
+const DEPENDENCY_FILES = /^(requirements[\w.-]*\.(txt|in)|pyproject\.toml|setup\.cfg|Pipfile|environment\.ya?ml)$/i;
+
+const pinsCache = new Map<string, WorkspacePins | null>();
+const configCache = new Map<string, LoadedConfig>();
+
+/** Forget cached pins and configs (a dependency file or pyproject.toml changed). */
+export function clearWorkspaceCaches(): void {
+  pinsCache.clear();
+  configCache.clear();
+}
+
+/**
+ * The pins of the project holding `filePath`: the nearest folder upwards with a dependency file
+ * (or a `.git`, which ends the search).
+ */
+export function findWorkspacePins(filePath: string): WorkspacePins | null {
+  const dir = projectDir(dirname(resolve(filePath)));
+  if (dir === null) return null;
+  if (!pinsCache.has(dir)) pinsCache.set(dir, readPins(dir));
+  return pinsCache.get(dir) ?? null;
+}
+
+function projectDir(start: string): string | null {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const names = safeReaddir(dir);
+    if (names.some((n) => DEPENDENCY_FILES.test(n))) return dir;
+    if (names.includes('.git') || dirname(dir) === dir) return null;
+  }
+}
+
+function readPins(dir: string): WorkspacePins | null {
+  const found: { flavour: Flavour; evidence: string }[] = [];
+  for (const name of safeReaddir(dir).filter((n) => DEPENDENCY_FILES.test(n)).sort()) {
+    const text = safeRead(join(dir, name));
+    if (text === null) continue;
+    const requirements = /\.toml$|^Pipfile$/i.test(name) ? tomlRequirements(text) : lineRequirements(text);
+    for (const { pkg, spec } of requirements) {
+      const flavour = flavourOfRequirement(pkg, spec);
+      if (flavour) found.push({ flavour, evidence: `${name} pins ${pkg}${spec}` });
+    }
+  }
+  return combinePins(found);
+}
+
+interface Requirement {
+  pkg: string;
+  spec: string;
+}
+
+// The lookahead keeps keras-tuner, tensorflow-hub and friends out.
+const KERAS_PACKAGE = '(tensorflow(?:[-_](?:gpu|cpu|macos|intel))?|tf[-_]nightly|tf[-_]keras|keras)(?![\\w.-])';
+
+/** PEP 508 lines (requirements, setup.cfg) and conda lines (`- tensorflow=2.3.0`). */
+function lineRequirements(text: string): Requirement[] {
+  const out: Requirement[] = [];
+  const line = new RegExp(`^\\s*(?:-\\s*)?["']?${KERAS_PACKAGE}(?:\\[[^\\]]*\\])?\\s*((?:[=~<>!]=?=?\\s*[\\w.*]+\\s*,?\\s*)*)`, 'i');
+  for (const raw of text.split(/\r?\n/)) {
+    const m = line.exec(raw.replace(/#.*$/, '').replace(/^\s*install_requires\s*=\s*/, ''));
+    if (m) out.push({ pkg: m[1], spec: m[2].trim() });
+  }
+  return out;
+}
+
+/** pyproject.toml (PEP 621 and Poetry) and Pipfile dependency tables. */
+function tomlRequirements(text: string): Requirement[] {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const out: Requirement[] = [];
+  const project = asRecord(doc.project);
+  const pep508 = [...asStrings(project.dependencies), ...Object.values(asRecord(project['optional-dependencies'])).flatMap(asStrings)];
+  out.push(...lineRequirements(pep508.join('\n')));
+  const poetry = asRecord(asRecord(doc.tool).poetry);
+  const tables = [
+    asRecord(poetry.dependencies),
+    ...Object.values(asRecord(poetry.group)).map((g) => asRecord(asRecord(g).dependencies)),
+    asRecord(doc.packages),
+    asRecord(doc['dev-packages']),
+  ];
+  for (const table of tables) {
+    for (const [pkg, value] of Object.entries(table)) {
+      const version = typeof value === 'string' ? value : asRecord(value).version;
+      if (typeof version === 'string' && new RegExp(`^${KERAS_PACKAGE}$`, 'i').test(pkg)) out.push({ pkg, spec: poetrySpec(version) });
+    }
+  }
+  return out;
+}
+
+/** Poetry's `^2.3` / `~2.3` / bare `2.3` as PEP 440 specifiers. */
+function poetrySpec(version: string): string {
+  const v = version.trim();
+  const caret = /^\^(\d+)(?:\.(\d+))?/.exec(v);
+  if (caret) return caret[1] === '0' ? `~=${caret[1]}.${caret[2] ?? 0}` : `>=${caret[1]}.${caret[2] ?? 0},<${Number(caret[1]) + 1}`;
+  const tilde = /^~(\d+)\.(\d+)/.exec(v);
+  if (tilde) return `>=${tilde[1]}.${tilde[2]},<${tilde[1]}.${Number(tilde[2]) + 1}`;
+  if (/^\d/.test(v)) return `==${v}`;
+  return v === '*' ? '' : v;
+}
+
+/** `[tool.keras-lint]` of the nearest pyproject.toml above `filePath` that has one. */
+export function loadProjectConfig(filePath: string): LoadedConfig {
+  const start = dirname(resolve(filePath));
+  for (let dir = start; ; dir = dirname(dir)) {
+    const cached = configCache.get(dir);
+    if (cached) return cached;
+    const pyproject = join(dir, 'pyproject.toml');
+    const loaded = existsSync(pyproject) ? readConfig(pyproject) : null;
+    if (loaded) {
+      configCache.set(dir, loaded);
+      return loaded;
+    }
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) {
+      const none: LoadedConfig = { config: {}, path: null, problems: [] };
+      configCache.set(dir, none);
+      return none;
+    }
+  }
+}
+
+function readConfig(path: string): LoadedConfig | null {
+  const text = safeRead(path);
+  if (text === null) return null;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    return { config: {}, path, problems: [`${path}: invalid TOML: ${(error as Error).message.split('\n')[0]}`] };
+  }
+  const table = asRecord(doc.tool)['keras-lint'];
+  if (table === undefined) return null;
+  const { config, problems } = parseSettings(asRecord(table));
+  return { config, path, problems: problems.map((p) => `${path}: [tool.keras-lint] ${p}`) };
+}
+
+/**
+ * Validates settings from any source (pyproject.toml or the editor): camelCase or kebab-case keys;
+ * bad entries are dropped and reported.
+ */
+export function parseSettings(raw: Record<string, unknown>): { config: ProjectConfig; problems: string[] } {
+  const config: ProjectConfig = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const name = key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    switch (name) {
+      case 'enable':
+      case 'inlayHints':
+        if (typeof value === 'boolean') config[name] = value;
+        else problems.push(`${key} must be true or false`);
+        break;
+      case 'select':
+      case 'ignore': {
+        const ids = ruleList(value);
+        if (ids.bad.length) problems.push(`${key}: unknown rule ${ids.bad.join(', ')}`);
+        config[name] = ids.good;
+        break;
+      }
+      case 'severity':
+        config.severity = {};
+        for (const [id, level] of Object.entries(asRecord(value))) {
+          if (!isRuleId(id)) problems.push(`severity: unknown rule ${id}`);
+          else if (!['error', 'warning', 'info', 'hint'].includes(String(level))) problems.push(`severity.${id} must be error, warning, info or hint`);
+          else config.severity[id] = level as Severity;
+        }
+        break;
+      case 'kerasVersion':
+      case 'flavour':
+        if (value === 'auto' || (FLAVOURS as readonly unknown[]).includes(value)) config.kerasVersion = value as FlavourSetting;
+        else problems.push(`${key} must be one of auto, ${FLAVOURS.filter((f) => f !== 'unknown').join(', ')}`);
+        break;
+      case 'exclude':
+        config.exclude = asStrings(value);
+        break;
+      default:
+        problems.push(`unknown key ${key}`);
+    }
+  }
+  return { config, problems };
+}
+
+function ruleList(value: unknown): { good: RuleId[]; bad: string[] } {
+  const items = typeof value === 'string' ? value.split(',') : asStrings(value);
+  const good: RuleId[] = [];
+  const bad: string[] = [];
+  for (const item of items.map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+    if (isRuleId(item)) good.push(item);
+    else bad.push(item);
+  }
+  return { good, bad };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function safeRead(path: string): string | null {
+  try {
+    if (statSync(path).size > 1_000_000) return null;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}

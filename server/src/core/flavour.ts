@@ -28,7 +28,7 @@ function pinnedVersions(spec: string): Version[] | null {
   let low: Version | null = null;
   let high: Version | null = null;
   for (const clause of clauses) {
-    const m = /^(===|==|~=|>=|<=|>|<|=)?\s*v?(\d+)(?:\.(\d+|\*))?/.exec(clause);
+    const m = /^(===|==|~=|>=|<=|>|<|=)?\s*v?(\d+)(?:\.(\d+|\*))?(\.\d+)?/.exec(clause);
     if (!m) continue;
     const op = m[1] ?? '==';
     const major = Number(m[2]);
@@ -37,7 +37,8 @@ function pinnedVersions(spec: string): Version[] | null {
       if (minor === null) return [[major, 0], [major, 99]];
       return [[major, minor]];
     }
-    if (op === '~=') return minor === null ? null : [[major, minor], [major, 99]];
+    // ~=2.3 allows any 2.x from 2.3; ~=2.3.1 only 2.3.x.
+    if (op === '~=') return minor === null ? null : m[4] ? [[major, minor]] : [[major, minor], [major, 99]];
     if (op === '>=' || op === '>') low = [major, minor ?? 0];
     if (op === '<' || op === '<=') high = op === '<' && (minor ?? 0) > 0 ? [major, (minor ?? 0) - 1] : op === '<' ? [major - 1, 99] : [major, minor ?? 99];
   }
@@ -85,20 +86,23 @@ const KERAS1_SIGNALS: [RegExp, string][] = [
   [/\bDense\([^)]*\binit\s*=/, 'uses Dense(init=)'],
   [/\bfrom\s+keras\.layers\.core\s+import\b/, 'imports keras.layers.core'],
 ];
+// The only signal that lives inside string literals; every other one is matched with strings blanked.
+const KERAS_BACKEND_SIGNAL = /KERAS_BACKEND["']\s*\]\s*=\s*["'](?:jax|torch|numpy)["']/;
 const KERAS3_SIGNALS: [RegExp, string][] = [
   [/\bkeras\.ops\b|\bfrom\s+keras\s+import\s+[^\n]*\bops\b/, 'uses keras.ops'],
   [/\bkeras\.config\b/, 'uses keras.config'],
   [/\b(?:import|from)\s+keras_(?:hub|nlp|cv)\b/, 'imports keras_hub/keras_nlp/keras_cv'],
-  [/KERAS_BACKEND["']\s*\]\s*=\s*["'](?:jax|torch|numpy)["']/, 'sets KERAS_BACKEND to a non-TensorFlow backend'],
+  [KERAS_BACKEND_SIGNAL, 'sets KERAS_BACKEND to a non-TensorFlow backend'],
 ];
 const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
 const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */
 export function flavourFromCode(root: Node): CodeEvidence {
-  const text = withoutComments(root.text);
+  const source = evidenceText(root.text, false);
+  const text = evidenceText(root.text, true);
   const legacyGraphMode = LEGACY_GRAPH_SIGNAL.test(text);
-  const found = (signals: [RegExp, string][]): string[] => signals.filter(([re]) => re.test(text)).map(([, what]) => what);
+  const found = (signals: [RegExp, string][]): string[] => signals.filter(([re]) => re.test(re === KERAS_BACKEND_SIGNAL ? source : text)).map(([, what]) => what);
   const keras3 = found(KERAS3_SIGNALS);
   const keras1 = found(KERAS1_SIGNALS);
   const legacyNote = legacyGraphMode ? ['disables eager execution (loss-based accuracy)'] : [];
@@ -119,8 +123,12 @@ export function resolveFlavour(setting: FlavourSetting | undefined, pins: Worksp
   return { flavour: 'unknown', source: 'none', evidence: code.evidence, legacyGraphMode };
 }
 
-/** Drops `#` comments (outside string literals) so a commented-out `nb_epoch=` is not evidence. */
-function withoutComments(text: string): string {
-  if (!text.includes('#')) return text;
-  return text.replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|#[^\n]*/g, (match, str: string | undefined) => str ?? '');
+/**
+ * Drops `#` comments so a commented-out `nb_epoch=` is not evidence; with `blankStrings`, string
+ * contents too (a printed "nb_epoch=3" is not code). Triple-quoted strings are handled as runs of
+ * one-line strings, which is enough for evidence.
+ */
+function evidenceText(text: string, blankStrings: boolean): string {
+  if (!text.includes('#') && !blankStrings) return text;
+  return text.replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|#[^\n]*/g, (match, str: string | undefined) => (str === undefined ? '' : blankStrings ? `${str[0]}${str[0]}` : str));
 }

@@ -1,0 +1,268 @@
+// The `keras-lint` CLI end to end: the built executable on real files, every format, exit codes,
+// notebooks, --fix, suppression and pyproject.toml configuration.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLES, keraslint, REPO, scratchFolder } from './helpers/cli';
+
+const scratch: string[] = [];
+function folder(withExamples = false): string {
+  const dir = scratchFolder(withExamples);
+  scratch.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `path:row:col: CODE` of each text-format finding line. */
+const locations = (stdout: string) => stdout.split('\n').filter((l) => /: KL\d{3} /.test(l)).map((l) => /^(.*?: KL\d{3})/.exec(l)![1]);
+
+const EXPECTED_EXAMPLES = [
+  'examples/cifar_integer_labels.py:16:38: KL006',
+  'examples/keras1_style.py:11:31: KL004',
+  'examples/logits_head.py:18:10: KL009',
+  'examples/logits_head.py:28:56: KL008',
+  'examples/mnist_bce_softmax.py:26:20: KL002',
+  'examples/mnist_bce_softmax.py:26:70: KL001',
+  'examples/notebook_mistakes.ipynb:cell 6:1:38: KL007',
+  'examples/notebook_mistakes.ipynb:cell 7:3:38: KL003',
+];
+
+describe('check: text output', () => {
+  it('finds exactly the documented mistakes in examples/ and exits 1', () => {
+    const run = keraslint(['check', 'examples']);
+    expect(locations(run.stdout)).toEqual(EXPECTED_EXAMPLES);
+    expect(run.stdout).toContain('Found 8 problems.\n[*] 7 fixable with the `--fix` option.\n');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+  });
+
+  it('says all checks passed and exits 0 on correct code', () => {
+    const run = keraslint(['check', 'examples/good_models.py']);
+    expect(run.stdout).toBe('All checks passed!\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('--exit-zero reports but exits 0', () => {
+    const run = keraslint(['check', 'examples/mnist_bce_softmax.py', '--exit-zero']);
+    expect(locations(run.stdout)).toHaveLength(2);
+    expect(run.code).toBe(0);
+  });
+
+  it('--select and --ignore filter by rule id', () => {
+    expect(locations(keraslint(['check', 'examples', '--select', 'KL001,KL004']).stdout)).toEqual([
+      'examples/keras1_style.py:11:31: KL004',
+      'examples/mnist_bce_softmax.py:26:70: KL001',
+    ]);
+    expect(locations(keraslint(['check', 'examples', '--ignore=KL001', '--ignore', 'kl002,KL003,KL004,KL006,KL007']).stdout)).toEqual([
+      'examples/logits_head.py:18:10: KL009',
+      'examples/logits_head.py:28:56: KL008',
+    ]);
+  });
+
+  it('--keras-version decides what accuracy resolves to (KL001)', () => {
+    // Keras 3 resolves 'accuracy' from shapes: categorical accuracy on one-hot labels is right.
+    expect(locations(keraslint(['check', 'examples/mnist_bce_softmax.py', '--keras-version', 'keras3']).stdout)).toEqual(['examples/mnist_bce_softmax.py:26:20: KL002']);
+    expect(locations(keraslint(['check', 'examples/mnist_bce_softmax.py', '--keras-version', 'keras2']).stdout)).toContain('examples/mnist_bce_softmax.py:26:70: KL001');
+  });
+});
+
+describe('check: JSON output (Ruff shape)', () => {
+  it('one object per diagnostic with rows and columns 1-based, fix edits and url', () => {
+    const run = keraslint(['check', 'examples/mnist_bce_softmax.py', '--format', 'json']);
+    const items = JSON.parse(run.stdout);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toEqual({
+      cell: null,
+      code: 'KL002',
+      end_location: { row: 26, column: 41 },
+      filename: join(EXAMPLES, 'mnist_bce_softmax.py'),
+      fix: {
+        applicability: 'safe',
+        edits: [{ content: 'categorical_crossentropy', location: { row: 26, column: 21 }, end_location: { row: 26, column: 40 } }],
+        message: 'Use categorical_crossentropy',
+      },
+      location: { row: 26, column: 20 },
+      message: expect.stringMatching(/^binary_crossentropy here, but the model's head at line 24 is a 10-way softmax head/),
+      noqa_row: 26,
+      severity: 'warning',
+      url: 'https://github.com/keras-lint/keras-lint/blob/main/docs/rules/KL002.md',
+    });
+    expect(run.code).toBe(1);
+  });
+
+  it('notebook diagnostics name their cell (1-based among all cells) and rows within it', () => {
+    const items = JSON.parse(keraslint(['check', 'examples/notebook_mistakes.ipynb', '--format=json']).stdout);
+    expect(items.map((i: { code: string; cell: number; location: unknown }) => [i.code, i.cell, i.location])).toEqual([
+      ['KL007', 6, { row: 1, column: 38 }],
+      ['KL003', 7, { row: 3, column: 38 }],
+    ]);
+    expect(items[0].fix.edits).toEqual([{ content: 'categorical_crossentropy', location: { row: 1, column: 39 }, end_location: { row: 1, column: 70 }, cell: 6 }]);
+  });
+
+  it('an empty array when clean', () => {
+    const run = keraslint(['check', 'examples/good_models.py', '--format', 'json']);
+    expect(JSON.parse(run.stdout)).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('check: SARIF output', () => {
+  const schema = JSON.parse(readFileSync(join(REPO, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  // The published schema is draft-04; Ajv 8 reads it once its draft-04 header is dropped.
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  ajv.addFormat('uri', (value: string) => URL.canParse(value));
+  ajv.addFormat('uri-reference', (value: string) => URL.canParse(value, 'file:///base/'));
+  ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
+  const validate = ajv.compile(schema);
+
+  it('is valid SARIF 2.1.0 with every rule described and results located', () => {
+    const dir = folder(true);
+    const out = join(dir, 'report.sarif');
+    const run = keraslint(['check', '.', '--format', 'sarif', '--output-file', out], dir);
+    expect(run.stdout).toBe('');
+    const sarif = JSON.parse(readFileSync(out, 'utf8'));
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const [only] = sarif.runs;
+    expect(only.tool.driver.rules.map((r: { id: string }) => r.id)).toHaveLength(15);
+    expect(only.results).toHaveLength(8);
+    const kl002 = only.results.find((r: { ruleId: string }) => r.ruleId === 'KL002');
+    expect(kl002.level).toBe('warning');
+    expect(kl002.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'mnist_bce_softmax.py', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 26, startColumn: 20, endLine: 26, endColumn: 41 },
+    });
+    expect(kl002.relatedLocations[0].physicalLocation.region.startLine).toBe(24);
+    const kl007 = only.results.find((r: { ruleId: string }) => r.ruleId === 'KL007');
+    expect(kl007.properties).toEqual({ cell: 6 });
+    expect(kl007.level).toBe('error');
+  });
+
+  it('files that cannot be checked become tool notifications, still valid SARIF', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'broken.ipynb'), '{"cells": [');
+    const run = keraslint(['check', '.', '--format', 'sarif'], dir);
+    const sarif = JSON.parse(run.stdout);
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^not a valid notebook: invalid JSON/);
+    expect(run.code).toBe(1);
+  });
+});
+
+describe('check --fix', () => {
+  it('applies the preferred safe fixes in place, then reports what is left', () => {
+    const dir = folder(true);
+    const before = readFileSync(join(dir, 'mnist_bce_softmax.py'), 'utf8');
+    const run = keraslint(['check', '.', '--fix'], dir);
+    // KL003's fixes change the model's meaning (unsafe): only it remains.
+    expect(locations(run.stdout)).toEqual(['notebook_mistakes.ipynb:cell 7:3:38: KL003']);
+    expect(run.stderr).toBe('keras-lint: fixed 7 problems\n');
+    expect(readFileSync(join(dir, 'mnist_bce_softmax.py'), 'utf8')).toBe(
+      before.replace('loss="binary_crossentropy"', 'loss="categorical_crossentropy"').replace('metrics=["accuracy"]', 'metrics=["categorical_accuracy"]'),
+    );
+    expect(readFileSync(join(dir, 'keras1_style.py'), 'utf8')).toContain('model.add(Dense(1, activation="sigmoid"))');
+    expect(keraslint(['check', '.', '--ignore', 'KL003'], dir).code).toBe(0);
+  });
+
+  it('rewrites only the fixed notebook cell, keeping the notebook layout byte for byte', () => {
+    const dir = folder(true);
+    const before = readFileSync(join(dir, 'notebook_mistakes.ipynb'), 'utf8');
+    keraslint(['check', 'notebook_mistakes.ipynb', '--fix'], dir);
+    expect(readFileSync(join(dir, 'notebook_mistakes.ipynb'), 'utf8')).toBe(before.replace('loss=\\"sparse_categorical_crossentropy\\"', 'loss=\\"categorical_crossentropy\\"'));
+  });
+
+  it('leaves correct files untouched', () => {
+    const dir = folder(true);
+    const before = readFileSync(join(dir, 'good_models.py'), 'utf8');
+    expect(keraslint(['check', 'good_models.py', '--fix'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'good_models.py'), 'utf8')).toBe(before);
+  });
+});
+
+describe('suppression and configuration', () => {
+  const script = [
+    'from keras.models import Sequential',
+    'from keras.layers import Dense',
+    "model = Sequential([Dense(10, activation='softmax')])",
+    "model.compile(loss='binary_crossentropy', optimizer='adam')",
+    '',
+  ].join('\n');
+
+  it('# noqa: KL002 silences that rule on its line only; bare # noqa silences the line', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'a.py'), script.replace("optimizer='adam')", "optimizer='adam')  # noqa: KL002"));
+    writeFileSync(join(dir, 'b.py'), script.replace("optimizer='adam')", "optimizer='adam')  # noqa: KL001"));
+    writeFileSync(join(dir, 'c.py'), script.replace("optimizer='adam')", "optimizer='adam')  # noqa"));
+    expect(locations(keraslint(['check', '.'], dir).stdout)).toEqual(['b.py:4:20: KL002']);
+  });
+
+  it('[tool.keras-lint] in pyproject.toml: ignore, select and severity; problems are warned about', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'train.py'), script);
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.keras-lint]\nignore = ["KL002"]\nunknown-key = 1\n');
+    const ignored = keraslint(['check', '.'], dir);
+    expect(ignored.stdout).toBe('All checks passed!\n');
+    expect(ignored.stderr).toBe(`keras-lint: warning: ${join(dir, 'pyproject.toml')}: [tool.keras-lint] unknown key unknown-key\n`);
+    expect(ignored.code).toBe(0);
+
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.keras-lint]\nseverity = { KL002 = "error" }\n');
+    const items = JSON.parse(keraslint(['check', '.', '--format', 'json'], dir).stdout);
+    expect(items.map((i: { code: string; severity: string }) => `${i.code} ${i.severity}`)).toEqual(['KL002 error']);
+  });
+
+  it('workspace pins choose the flavour (requirements.txt)', () => {
+    const dir = folder(true);
+    writeFileSync(join(dir, 'requirements.txt'), 'tensorflow==2.16.1\n');
+    expect(locations(keraslint(['check', 'mnist_bce_softmax.py'], dir).stdout)).toEqual(['mnist_bce_softmax.py:26:20: KL002']);
+    writeFileSync(join(dir, 'requirements.txt'), 'keras==2.2.4\n');
+    expect(locations(keraslint(['check', 'mnist_bce_softmax.py'], dir).stdout)).toEqual(['mnist_bce_softmax.py:26:20: KL002', 'mnist_bce_softmax.py:26:70: KL001']);
+  });
+});
+
+describe('usage and per-file errors', () => {
+  it.each([
+    [['check', '--format', 'xml']],
+    [['check', '--select', 'KL999']],
+    [['check', '--keras-version', 'keras4']],
+    [['check', '--bogus']],
+    [['lint']],
+    [[]],
+    [['rule', 'KL999']],
+  ])('%j is a usage error: exit 2 with a message', (args) => {
+    const run = keraslint(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Usage: keras-lint/);
+  });
+
+  it('a missing path and a broken notebook are reported; other files are still checked', () => {
+    const dir = folder(true);
+    writeFileSync(join(dir, 'broken.ipynb'), 'not json');
+    const run = keraslint(['check', '.', 'missing.py'], dir);
+    expect(locations(run.stdout)).toHaveLength(8);
+    expect(run.stderr).toContain('keras-lint: missing.py: no such file or folder\n');
+    expect(run.stderr).toContain('keras-lint: broken.ipynb: not a valid notebook: invalid JSON');
+    expect(run.code).toBe(1);
+  });
+});
+
+describe('rule', () => {
+  it('prints the rule documentation page', () => {
+    const run = keraslint(['rule', 'kl002']);
+    expect(run.stdout).toBe(readFileSync(join(REPO, 'docs', 'rules', 'KL002.md'), 'utf8'));
+    expect(run.code).toBe(0);
+  });
+
+  it('--all prints every page', () => {
+    const headings = keraslint(['rule', '--all']).stdout.split('\n').filter((l) => /^# KL\d{3}/.test(l));
+    expect(headings).toHaveLength(15);
+  });
+
+  it('--version prints the package version', () => {
+    expect(keraslint(['--version']).stdout).toBe(`keras-lint ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
+  });
+});

@@ -1,0 +1,81 @@
+// Workspace pins and [tool.keras-lint] from real files in a temp folder.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clearWorkspaceCaches, findWorkspacePins, loadProjectConfig, parseSettings } from '../server/src/workspace';
+
+let root: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'keras-lint-ws-'));
+  mkdirSync(join(root, '.git'));
+  clearWorkspaceCaches();
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function project(files: Record<string, string>): string {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(root, name, '..'), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  return join(root, 'src', 'train.py');
+}
+
+describe('findWorkspacePins', () => {
+  it.each([
+    ['requirements.txt', 'numpy==1.19.5\nkeras-tuner==1.0\ntensorflow-gpu==2.3.1  # GPU build\n', 'tf-keras2', 'requirements.txt pins tensorflow-gpu==2.3.1'],
+    ['requirements-dev.txt', 'Keras==2.2.4\n', 'keras2', 'requirements-dev.txt pins Keras==2.2.4'],
+    ['pyproject.toml', '[project]\nname = "x"\ndependencies = ["keras>=3.0,<4", "numpy"]\n', 'keras3', 'pyproject.toml pins keras>=3.0,<4'],
+    ['pyproject.toml', '[tool.poetry.dependencies]\npython = "^3.8"\ntensorflow = "~2.4"\n', 'tf-keras2', 'pyproject.toml pins tensorflow>=2.4,<2.5'],
+    ['setup.cfg', '[options]\ninstall_requires =\n    tensorflow==1.15.5\n    pandas\n', 'keras2', 'setup.cfg pins tensorflow==1.15.5'],
+    ['Pipfile', '[packages]\ntensorflow = "==2.16.1"\n', 'keras3', 'Pipfile pins tensorflow==2.16.1'],
+    ['environment.yml', 'dependencies:\n  - python=3.7\n  - keras=2.3.1\n  - pip:\n    - tf-keras\n', null, null],
+    ['environment.yml', 'dependencies:\n  - python=3.7\n  - keras=2.3.1\n', 'keras2', 'environment.yml pins keras=2.3.1'],
+  ])('%s: %j', (name, text, flavour, evidence) => {
+    const file = project({ [name]: text, 'src/train.py': '' });
+    const pins = findWorkspacePins(file);
+    if (flavour === null) expect(pins).toBeNull();
+    else expect(pins).toEqual({ flavour, evidence: [evidence] });
+  });
+
+  it('stops at the repository root', () => {
+    project({ 'requirements.txt': 'tensorflow==2.3.0\n', 'inner/src/train.py': '' });
+    mkdirSync(join(root, 'inner', '.git'));
+    expect(findWorkspacePins(join(root, 'inner', 'src', 'train.py'))).toBeNull();
+    expect(findWorkspacePins(join(root, 'src', 'train.py'))?.flavour).toBe('tf-keras2');
+  });
+
+  it('open-ended pins decide nothing', () => {
+    expect(findWorkspacePins(project({ 'requirements.txt': 'tensorflow>=2.0\n', 'src/train.py': '' }))).toBeNull();
+  });
+});
+
+describe('loadProjectConfig', () => {
+  it('reads [tool.keras-lint] in camelCase or kebab-case and reports bad entries', () => {
+    const file = project({
+      'pyproject.toml': '[tool.keras-lint]\nkeras-version = "keras3"\nignore = ["KL013", "KL999"]\nseverity = { KL001 = "error", KL002 = "loud" }\ncolour = true\n',
+      'src/train.py': '',
+    });
+    const loaded = loadProjectConfig(file);
+    expect(loaded.path).toBe(join(root, 'pyproject.toml'));
+    expect(loaded.config).toEqual({ kerasVersion: 'keras3', ignore: ['KL013'], severity: { KL001: 'error' } });
+    expect(loaded.problems.map((p) => p.replace(`${loaded.path}: [tool.keras-lint] `, ''))).toEqual([
+      'ignore: unknown rule KL999',
+      'severity.KL002 must be error, warning, info or hint',
+      'unknown key colour',
+    ]);
+  });
+
+  it('a pyproject.toml without the table is passed over; broken TOML is a problem, not a crash', () => {
+    expect(loadProjectConfig(project({ 'pyproject.toml': '[project]\nname = "x"\n', 'src/train.py': '' })).path).toBeNull();
+    clearWorkspaceCaches();
+    const broken = loadProjectConfig(project({ 'pyproject.toml': '[tool.keras-lint\n' }));
+    expect(broken.config).toEqual({});
+    expect(broken.problems[0]).toMatch(/invalid TOML/);
+  });
+
+  it('settings accept comma-separated rule lists (as typed in an editor) and the flavour alias', () => {
+    expect(parseSettings({ select: 'kl001, KL002', flavour: 'auto', inlayHints: false })).toEqual({ config: { select: ['KL001', 'KL002'], kerasVersion: 'auto', inlayHints: false }, problems: [] });
+  });
+});

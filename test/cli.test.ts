@@ -176,6 +176,14 @@ describe('check --fix', () => {
     expect(readFileSync(join(dir, 'notebook_mistakes.ipynb'), 'utf8')).toBe(before.replace('loss=\\"sparse_categorical_crossentropy\\"', 'loss=\\"categorical_crossentropy\\"'));
   });
 
+  it('keeps a byte order mark and Windows line endings', () => {
+    const dir = folder();
+    const crlf = '\ufefffrom keras.models import Sequential\r\nfrom keras.layers import Dense\r\nmodel = Sequential([Dense(10, activation="softmax")])\r\nmodel.compile(loss="binary_crossentropy")\r\n';
+    writeFileSync(join(dir, 'win.py'), crlf);
+    expect(keraslint(['check', 'win.py', '--fix'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'win.py'), 'utf8')).toBe(crlf.replace('binary_crossentropy', 'categorical_crossentropy'));
+  });
+
   it('leaves correct files untouched', () => {
     const dir = folder(true);
     const before = readFileSync(join(dir, 'good_models.py'), 'utf8');

@@ -215,6 +215,10 @@ model.fit(x, y)
     const wrapped = applyFix(src, only(src, 'KL006').fixes[1]);
     expect(wrapped).toContain('from keras.datasets import mnist\nfrom keras.utils import to_categorical\n');
     expect(wrapped).toContain('model.fit(x, to_categorical(y, 10))');
+
+    // A Windows file gets a Windows line.
+    const crlf = src.replace(/\n/g, '\r\n');
+    expect(applyFix(crlf, only(crlf, 'KL006').fixes[1])).toContain('from keras.datasets import mnist\r\nfrom keras.utils import to_categorical\r\n');
   });
 });
 

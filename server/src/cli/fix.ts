@@ -8,7 +8,7 @@ import { analyzeNotebook, analyzeText } from '../core/analyze';
 import { joinCells } from '../core/notebook';
 import { isSuppressed } from '../core/suppression';
 import type { AnalysisOptions, Finding, TextEdit } from '../core/types';
-import { spanInCell, type NotebookSource, type Source } from './source';
+import { spanInCell, type NotebookSource, type PythonSource, type Source } from './source';
 
 const MAX_ROUNDS = 8;
 
@@ -19,10 +19,11 @@ export interface FixOutcome {
 }
 
 export function fixSource(source: Source, options: AnalysisOptions): FixOutcome {
-  return source.kind === 'python' ? fixPython(source.text, options) : fixNotebook(source, options);
+  return source.kind === 'python' ? fixPython(source, options) : fixNotebook(source, options);
 }
 
-function fixPython(original: string, options: AnalysisOptions): FixOutcome {
+function fixPython(source: PythonSource, options: AnalysisOptions): FixOutcome {
+  const original = source.text;
   let text = original;
   let applied = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -35,7 +36,7 @@ function fixPython(original: string, options: AnalysisOptions): FixOutcome {
     applied += edits.count;
   }
   if (text === original) return { fixed: null, applied: 0 };
-  return { fixed: { kind: 'python', text }, applied };
+  return { fixed: { ...source, text }, applied };
 }
 
 function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutcome {
@@ -128,5 +129,5 @@ export function writeAtomically(path: string, text: string): void {
 
 /** The text to write for a fixed source. */
 export function sourceText(source: Source): string {
-  return source.kind === 'python' ? source.text : source.json;
+  return source.kind === 'python' ? (source.bom ? '\ufeff' : '') + source.text : source.json;
 }

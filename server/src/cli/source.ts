@@ -13,6 +13,8 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export interface PythonSource {
   kind: 'python';
   text: string;
+  /** The file started with a UTF-8 byte order mark (stripped from `text`, written back by --fix). */
+  bom: boolean;
 }
 
 export interface NotebookSource {
@@ -58,12 +60,13 @@ export function readSource(path: string): Source {
   if (bytes.subarray(0, 8192).includes(0)) throw new SourceError('not a text file (contains NUL bytes)');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new SourceError('not valid UTF-8 text');
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!path.toLowerCase().endsWith('.ipynb')) return { kind: 'python', text };
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  if (!path.toLowerCase().endsWith('.ipynb')) return { kind: 'python', text, bom };
   let notebook;
   try {
     notebook = parseIpynb(text);

@@ -14,6 +14,8 @@ export interface FileStyle {
   importInsertAt: number;
   /** 'tensorflow.keras' | 'keras' | 'tf_keras': the spelling the file imports Keras with. */
   kerasRoot: string;
+  /** The file's line ending, for inserted lines. */
+  eol: '\n' | '\r\n';
 }
 
 export function fileStyle(text: string, root: Node, imports: Map<string, string>): FileStyle {
@@ -28,7 +30,8 @@ export function fileStyle(text: string, root: Node, imports: Map<string, string>
   }
   const paths = [...imports.values()];
   const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';
-  return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, kerasRoot };
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, kerasRoot, eol };
 }
 
 function lineEnd(text: string, offset: number): number {
@@ -70,7 +73,7 @@ export function memberReference(style: FileStyle, submodule: string, member: str
   if (submodule === 'utils') for (const [local, path] of style.imports) if (canonicalPath(path) === 'keras.utils.np_utils') return { text: `${local}.${member}`, importEdit: null };
   const prefix = modulePrefix(style, submodule);
   if (prefix) return { text: `${prefix}${member}`, importEdit: null };
-  return { text: member, importEdit: { start: style.importInsertAt, end: style.importInsertAt, newText: `from ${style.kerasRoot}.${submodule} import ${member}\n` } };
+  return { text: member, importEdit: { start: style.importInsertAt, end: style.importInsertAt, newText: `from ${style.kerasRoot}.${submodule} import ${member}${style.eol}` } };
 }
 
 /** Inserts `keyword=value` into a call's arguments. */

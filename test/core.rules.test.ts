@@ -177,6 +177,13 @@ describe('KL005 categorical-loss-on-one-unit', () => {
     expect(fixed).toContain("model.add(Dense(1, activation='sigmoid'))");
     expect(check(fixed)).toEqual([]);
   });
+
+  it('turns any other 1-unit activation into sigmoid with the loss', () => {
+    const code = `model = Sequential([Dense(1, activation='relu')])\nmodel.compile(loss='categorical_crossentropy')\n`;
+    const fixed = applyFix(code, only(code, 'KL005').fixes[0]);
+    expect(fixed).toBe(`model = Sequential([Dense(1, activation='sigmoid')])\nmodel.compile(loss='binary_crossentropy')\n`);
+    expect(check(fixed)).toEqual([]);
+  });
 });
 
 describe('KL006 integer-labels-categorical-loss', () => {
@@ -283,6 +290,20 @@ model.compile(loss='sparse_categorical_crossentropy')
     expect(applyFix(code, f.fixes[1])).toContain("keras.layers.Dense(10, activation='softmax')");
   });
 
+  it('leaves the string-to-class fix out of --fix when the flavour may predate loss classes', () => {
+    const code = `from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(10)])
+model.compile(loss='sparse_categorical_crossentropy')
+`;
+    expect(only(code, 'KL009').fixes.map((f) => [f.title, f.applicability])).toEqual([
+      ['Use from_logits=True', 'unsafe'],
+      ["Add a softmax activation to the head", 'unsafe'],
+    ]);
+    expect(only(code, 'KL009', { flavour: 'tf-keras2' }).fixes[0].applicability).toBe('safe');
+    const object = code.replace("'sparse_categorical_crossentropy'", 'keras.losses.SparseCategoricalCrossentropy()');
+    expect(only(object, 'KL009').fixes[0].applicability).toBe('safe');
+  });
+
   it('adds from_logits=True to an existing loss object', () => {
     const code = `model = Sequential([Dense(5)])\nmodel.compile(loss=losses.BinaryCrossentropy(label_smoothing=0.1))\n`;
     expect(applyFix(code, only(code, 'KL009').fixes[0])).toContain('losses.BinaryCrossentropy(label_smoothing=0.1, from_logits=True)');
@@ -338,6 +359,12 @@ model.compile(loss="categorical_crossentropy", metrics=[keras.metrics.Accuracy()
     const f = only(code, 'KL011', { flavour: 'keras2' });
     expect(applyFix(code, f.fixes[0])).toContain("metrics=['sparse_categorical_accuracy']");
     expect(flagged(code, { flavour: 'keras3' })).toEqual([]);
+  });
+
+  it("leaves 'Accuracy' to KL011 where it is the exact-match class, and names it in keras3", () => {
+    const code = MNIST_ONEHOT.replace("metrics=['accuracy']", "metrics=['Accuracy']");
+    expect(flagged(code, { flavour: 'keras2' })).toEqual(["KL002 'binary_crossentropy'", "KL011 'Accuracy'"]);
+    expect(flagged(code, { flavour: 'keras3' })).toEqual(["KL002 'binary_crossentropy'"]);
   });
 });
 
@@ -414,6 +441,11 @@ describe('KL015 crossentropy-on-unbounded-output', () => {
     const f = only(code, 'KL015');
     expect(code.slice(f.span.start, f.span.end)).toBe("'relu'");
     expect(applyFix(code, f.fixes[0])).toContain("Dense(10, activation='softmax')");
+  });
+
+  it('offers sigmoid, not softmax, for a single unit', () => {
+    const code = `model = Sequential([Dense(1, activation='relu')])\nmodel.compile(loss='categorical_crossentropy')\n`;
+    expect(applyFix(code, only(code, 'KL015').fixes[0])).toContain("Dense(1, activation='sigmoid')");
   });
 
   it('is silent with from_logits=True on a linear head', () => {

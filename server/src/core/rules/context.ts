@@ -105,7 +105,8 @@ export type Era = 'loss' | 'shape';
 
 /** The eras the detected flavour may be in: loss-based (keras1/keras2, v1 graph mode) or shape-based. */
 export function erasOf(flavour: FlavourInfo): Era[] {
-  if (flavour.legacyGraphMode) return ['loss'];
+  // Graph mode brings back tf.keras's loss-based rule; Keras 3 has no such mode.
+  if (flavour.legacyGraphMode && flavour.flavour !== 'keras3') return ['loss'];
   switch (flavour.flavour) {
     case 'keras1':
     case 'keras2':

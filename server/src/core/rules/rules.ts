@@ -6,7 +6,7 @@ import type { Head } from '../model/heads';
 import { CROSSENTROPY_LOSSES, LOSS_CLASS, REGRESSION_LOSSES, UNBOUNDED_ACTIVATIONS } from '../model/kerasNames';
 import type { LabelInfo, LayerInfo, LossInfo, MetricInfo } from '../model/values';
 import type { Finding, Fix, RelatedInfo, RuleId, TextEdit } from '../types';
-import { accuracyFor, ERA_NAMES, erasOf, type OutputContext } from './context';
+import { accuracyFor, accuracyInShapeEra, ERA_NAMES, erasOf, type OutputContext } from './context';
 import {
   deleteArgument, insertKeyword, memberReference, renameReference, replaceNode, replaceStringContent, setActivation,
   type FileStyle,
@@ -178,8 +178,7 @@ function kl005(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
   if (!CATEGORICAL.has(loss.id) || head.units !== 1) return null;
   const edits = renameLoss(loss, BCE, ctx.style);
   let headEdits: TextEdit[] | null = [];
-  if (head.activation.name === 'softmax' || head.activation.name === 'linear') headEdits = setActivation(head.activation, head.activationLayer, head.dense, 'sigmoid', ctx.style);
-  else if (head.activation.name !== 'sigmoid') headEdits = null;
+  if (head.activation.name !== 'sigmoid') headEdits = setActivation(head.activation, head.activationLayer, head.dense, 'sigmoid', ctx.style);
   const title = head.activation.name === 'sigmoid' ? 'Use binary_crossentropy' : 'Use binary_crossentropy with a sigmoid head';
   return finding('KL005', arg,
     `${loss.id} on ${headPhrase(head)} (at ${at(ctx, head.anchor)}): over a single output the normalised probability is always 1, so the loss is identically 0 and nothing trains. Use binary_crossentropy with a sigmoid unit.`,
@@ -239,7 +238,12 @@ function kl009(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
   const addActivation = fix(`Add a ${activation} activation to the head`, setActivation(head.activation, head.activationLayer, head.dense, activation, ctx.style));
   // Keras 1 and standalone Keras <= 2.2 have no loss classes to pass from_logits to.
   const oldKeras = ctx.flavour.flavour === 'keras1' || ctx.flavour.flavour === 'keras2';
-  const fixes = oldKeras ? [addActivation] : [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style)), addActivation && { ...addActivation, applicability: 'unsafe' as const }];
+  // With an unknown flavour a string loss may be Keras <= 2.2 code, where the class does not exist:
+  // offer the change but leave it out of --fix.
+  const classesExist = loss.form === 'object' || ctx.flavour.flavour === 'tf-keras2' || ctx.flavour.flavour === 'keras3';
+  const fixes = oldKeras
+    ? [addActivation]
+    : [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style), classesExist ? 'safe' : 'unsafe'), addActivation && { ...addActivation, applicability: 'unsafe' as const }];
   return finding('KL009', arg,
     `${loss.id} expects probabilities, but the head at ${at(ctx, head.anchor)} has no activation (it outputs logits): raw scores are clipped to [1e-7, 1 - 1e-7] and training stalls. ${oldKeras ? `Add activation='${activation}' to the head.` : `Pass from_logits=True, or add activation='${activation}' to the head.`}`,
     [headRelated(ctx)],
@@ -256,8 +260,11 @@ function kl010(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
   if (act === 'softmax') target = labels?.format === 'int' ? SPARSE : 'categorical_crossentropy';
   else if (act === 'sigmoid') target = labels?.format === 'onehot' && (head.units ?? 0) > 1 ? null : BCE;
   const why = act === 'softmax' ? `the head at ${at(ctx, head.anchor)} is ${headPhrase(head)}, a classifier` : `the labels are class labels (${labelsPhrase(labels!)})`;
+  const effect = act === 'linear'
+    ? 'it treats class ids as numbers to regress, so neighbouring ids count as nearly right'
+    : `the per-sample error is bounded by about 1 and its gradients through ${act} are weak, so the classifier learns slowly`;
   return finding('KL010', arg,
-    `${loss.id} is a regression loss, but ${why}: the per-sample error is bounded by about 1 and its gradients through ${act} are weak, so the classifier learns slowly. Use ${target ?? 'a crossentropy loss'}.`,
+    `${loss.id} is a regression loss, but ${why}: ${effect}. Use ${target ?? 'a crossentropy loss'}.`,
     [headRelated(ctx), ...labelsRelated(labels)],
     [target ? renameLossFix(loss, target, ctx.style, 'unsafe') : null]);
 }
@@ -266,7 +273,8 @@ function kl015(ctx: OutputContext, loss: LossInfo, _arg: Node): Finding | null {
   const { head } = ctx;
   if (!CROSSENTROPY_LOSSES.has(loss.id) || loss.fromLogits !== false || !UNBOUNDED_ACTIVATIONS.has(head.activation.name)) return null;
   const binary = loss.id === BCE || loss.id === 'binary_focal_crossentropy';
-  const target = binary ? 'sigmoid' : 'softmax';
+  // Softmax over one unit is always 1.0 (KL004): a single output needs sigmoid whatever the loss.
+  const target = binary || head.units === 1 ? 'sigmoid' : 'softmax';
   const where = head.activation.node ?? head.dense?.call ?? head.anchor;
   return finding('KL015', where,
     `The output activation is ${head.activation.name}, but ${loss.id} (${at(ctx, ctx.lossArg ?? where)}) expects probabilities in (0, 1): outputs outside that range are clipped and the loss is meaningless. Use ${target}.`,
@@ -288,6 +296,8 @@ function metricEdit(metric: MetricInfo, stringName: string, className: string, s
 
 function kl001(ctx: OutputContext, metric: MetricInfo): Finding | null {
   if (metric.id !== 'accuracy' || metric.form !== 'string') return null;
+  // 'Accuracy'/'ACC' are the exact-match class outside Keras 3 and tf.keras >= 2.6 (KL011 says so).
+  if (metric.written !== 'accuracy' && metric.written !== 'acc' && ctx.flavour.flavour !== 'keras3') return null;
   const { head, loss, labels } = ctx;
   if (!loss || loss.id !== BCE) return null;
   const eras = erasOf(ctx.flavour);
@@ -304,7 +314,8 @@ function kl001(ctx: OutputContext, metric: MetricInfo): Finding | null {
   if (lossEra) {
     replacement = labels?.format === 'int' ? 'sparse_categorical_accuracy' : 'categorical_accuracy';
     parts.push(`in ${ERA_NAMES.loss}, '${q}' with binary_crossentropy is computed as binary_accuracy, which on ${headPhrase(head)} counts every non-chosen class as a correct "no" and reads over 0.8 from the start`);
-    if (eras.includes('shape')) parts.push(`(${ERA_NAMES.shape} compute categorical_accuracy here)`);
+    const shapeMetric = accuracyInShapeEra(loss.id, head.units, labels);
+    if (eras.includes('shape') && shapeMetric) parts.push(`(${ERA_NAMES.shape} compute ${shapeMetric} here)`);
   } else {
     replacement = 'binary_accuracy';
     parts.push(`in ${ERA_NAMES.shape}, '${q}' on ${headPhrase(head)} is computed as categorical_accuracy (argmax of the labels against argmax of the outputs), which means nothing for multi-label outputs`);

@@ -29,7 +29,9 @@ export interface Head {
 type Step =
   | { k: 'layer'; layer: LayerInfo; tensorNode: Node | null }
   | { k: 'op'; op: ActivationInfo; node: Node }
-  | { k: 'end'; node: Node };
+  | { k: 'end'; node: Node }
+  /** Layers whose identity or order is not known: a head not found before them is unknown. */
+  | { k: 'unknown' };
 
 const UNKNOWN_ACTIVATION: ActivationInfo = { name: 'unknown', node: null, form: 'absent' };
 
@@ -39,8 +41,9 @@ export function headsOf(model: ModelObj, seen = 0): Head[] | null {
   switch (model.kind) {
     case 'sequential': {
       if (model.layers.length === 0) return null;
-      const steps: Step[] = [...model.layers].reverse().map((layer) => ({ k: 'layer', layer, tensorNode: null }));
-      steps.push({ k: 'end', node: model.node });
+      if (model.layers.length === model.uncertainLayers) return null;
+      const steps: Step[] = model.layers.slice(model.uncertainLayers).reverse().map((layer) => ({ k: 'layer', layer, tensorNode: null }));
+      steps.push(model.uncertainLayers > 0 ? { k: 'unknown' } : { k: 'end', node: model.node });
       const head = headFromSteps(steps, model.node, seen);
       return head ? [head] : null;
     }
@@ -93,6 +96,7 @@ function headFromSteps(steps: Step[], anchor: Node, seen: number): Head | null {
   const applied: (Applied | 'normalized')[] = [];
   let name: string | null = null;
   for (const step of steps) {
+    if (step.k === 'unknown') return null;
     if (step.k === 'end') return headWithoutUnits(applied, null, anchor, name);
     if (step.k === 'op') {
       applied.push({ activation: step.op, layer: null, tensorNode: step.node });

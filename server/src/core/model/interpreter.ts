@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { BARE_KERAS_NAMES } from './kerasNames';
 import { callLibrary, callMethod, getAttribute, subscriptValue, type CallArgs, type Library } from './library';
-import { Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
+import { elementNodes, Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
 
 export interface ProgramFacts {
   compiles: CompileCall[];
@@ -29,6 +29,7 @@ const MAX_INLINE_DEPTH = 6;
 /** Deeper expressions or blocks than this are not Keras models: unknown, and no stack overflow. */
 const MAX_NESTING = 100;
 const MAX_INLINE_CALLS = 400;
+const MAX_LITERAL_ITEMS = 1000;
 
 const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter']);
 
@@ -126,6 +127,10 @@ export class Interpreter implements Library {
         const body = node.childForFieldName('body');
         return body ? this.execBlock(body.namedChildren, scope, frame) : 'next';
       }
+      case 'ERROR':
+        // Error recovery can wrap complete statements before a syntax error (an import, a whole
+        // function) in an ERROR node: run the statements found in it.
+        return this.execBlock(node.namedChildren, scope, frame);
       case 'delete_statement':
         for (const id of node.descendantsOfType('identifier')) if (id) scope.vars.set(id.text, UNKNOWN);
         return 'next';
@@ -161,25 +166,40 @@ export class Interpreter implements Library {
     return this.execBranches(blocks, scope, frame, !hasElse);
   }
 
-  /** Runs each block on a copy of the scope and merges the copies; `mayRunNone` adds the unchanged scope. */
+  /** Runs each block from the same starting scope and merges their ends; `mayRunNone` adds the unchanged scope. */
   private execBranches(blocks: Node[], scope: Scope, frame: Frame, mayRunNone: boolean): Flow {
-    const before = new Map(scope.vars);
+    const vars = scope.vars;
+    // Per block that runs to its end: the names it wrote → their values at its end.
     const outcomes: Map<string, Value>[] = [];
     this.depth++;
-    for (const block of blocks) {
-      scope.vars.clear();
-      for (const [k, v] of before) scope.vars.set(k, v);
-      const flow = this.execBlock(block.namedChildren, scope, frame);
-      if (flow === 'next') outcomes.push(new Map(scope.vars));
+    try {
+      for (const block of blocks) {
+        vars.begin();
+        let flow: Flow = 'stop';
+        try {
+          flow = this.execBlock(block.namedChildren, scope, frame);
+        } finally {
+          const journal = vars.end();
+          if (flow === 'next') {
+            const written = new Map<string, Value>();
+            for (const name of journal.keys()) written.set(name, vars.get(name) ?? UNKNOWN);
+            outcomes.push(written);
+          }
+          vars.rollback(journal);
+        }
+      }
+    } finally {
+      this.depth--;
     }
-    this.depth--;
-    if (mayRunNone) outcomes.push(before);
-    scope.vars.clear();
-    if (outcomes.length === 0) {
-      for (const [k, v] of before) scope.vars.set(k, v);
-      return 'stop';
+    if (outcomes.length === 0) return 'stop';
+    const names = new Set<string>();
+    for (const outcome of outcomes) for (const name of outcome.keys()) names.add(name);
+    for (const name of names) {
+      const before = vars.get(name);
+      const values = outcomes.map((o) => (o.has(name) ? o.get(name) : before));
+      if (mayRunNone) values.push(before);
+      vars.set(name, mergedValue(values));
     }
-    for (const [k, v] of mergeScopes(outcomes)) scope.vars.set(k, v);
     return 'next';
   }
 
@@ -188,14 +208,19 @@ export class Interpreter implements Library {
     const right = node.childForFieldName('right') ?? node.childForFieldName('condition');
     if (right) this.evalExpression(right, scope);
     const body = node.childForFieldName('body');
-    const before = new Map(scope.vars);
+    const vars = scope.vars;
+    vars.begin();
     this.depth++;
-    if (left) this.bindTarget(left, UNKNOWN, scope);
-    if (body) this.execBlock(body.namedChildren, scope, frame);
-    this.depth--;
-    const after = new Map(scope.vars);
-    scope.vars.clear();
-    for (const [k, v] of mergeScopes([before, after])) scope.vars.set(k, v);
+    let journal: Map<string, Value | undefined>;
+    try {
+      if (left) this.bindTarget(left, UNKNOWN, scope);
+      if (body) this.execBlock(body.namedChildren, scope, frame);
+    } finally {
+      this.depth--;
+      journal = vars.end();
+    }
+    // The body may have run zero times or once (or more): merge its end with the state before it.
+    for (const [name, before] of journal) vars.set(name, mergedValue([before, vars.get(name)]));
     const alternative = node.childForFieldName('alternative');
     const elseBody = alternative?.childForFieldName('body');
     if (elseBody) this.execBlock(elseBody.namedChildren, scope, frame);
@@ -379,8 +404,11 @@ export class Interpreter implements Library {
       case 'list':
       case 'tuple':
       case 'expression_list':
-        return { k: 'seq', items: node.namedChildren.map((c) => (c && c.type !== 'list_splat' ? this.evalExpression(c, scope) : UNKNOWN)), node };
+        // A data literal of thousands of items (an embedded array) holds no model: skip its items.
+        if (node.namedChildCount > MAX_LITERAL_ITEMS) return UNKNOWN;
+        return { k: 'seq', items: elementNodes(node).map((c) => (c.type !== 'list_splat' ? this.evalExpression(c, scope) : UNKNOWN)), node };
       case 'dictionary':
+        if (node.namedChildCount > MAX_LITERAL_ITEMS) return UNKNOWN;
         return this.evalDict(node, scope);
       case 'call':
         return this.evalCall(node, scope);
@@ -448,8 +476,8 @@ export class Interpreter implements Library {
   private evalDict(node: Node, scope: Scope): Value {
     const entries = new Map<string, Value>();
     let complete = true;
-    for (const pair of node.namedChildren) {
-      if (pair?.type !== 'pair') {
+    for (const pair of elementNodes(node)) {
+      if (pair.type !== 'pair') {
         complete = false;
         continue;
       }
@@ -599,7 +627,7 @@ export class Interpreter implements Library {
     const init = this.findMethod(cls, '__init__');
     if (init) this.inlineFunction(init, args, instance);
     if (isModel) {
-      const model: ModelObj = { kind: 'subclass', node, layers: [], outputs: null, uncertain: false, depth: this.depth, application: null };
+      const model: ModelObj = { kind: 'subclass', node, layers: [], outputs: null, uncertain: false, uncertainLayers: 0, depth: this.depth, application: null };
       const call = this.findMethod(cls, 'call');
       if (call) {
         const input: Value = { k: 'tensor', tensor: { layer: null, op: null, input: null, isInput: true, node: call.def } };
@@ -649,6 +677,17 @@ export function tensorsOf(value: Value): import('./values').TensorInfo[] | null 
 }
 
 export function stringValue(node: Node): Value {
+  // Most strings are plain literals: read them from the text instead of creating a node per part
+  // (creating node objects is where analysis time goes). The rest take the exact path below.
+  const text = node.text;
+  const prefix = /^[A-Za-z]*/.exec(text)![0].length;
+  const triple = text.startsWith('"""', prefix) || text.startsWith("'''", prefix);
+  const quote = triple ? text.slice(prefix, prefix + 3) : text.charAt(prefix);
+  if ((triple || quote === "'" || quote === '"') && text.length >= prefix + 2 * quote.length && text.endsWith(quote)) {
+    const content = text.slice(prefix + quote.length, text.length - quote.length);
+    const formatted = /[fF]/.test(text.slice(0, prefix));
+    if (!content.endsWith('\\') && !(formatted && content.includes('{'))) return { k: 'str', v: content, node };
+  }
   // f-strings and strings with escapes/interpolations are not literal values.
   if (node.namedChildren.some((c) => c?.type === 'interpolation')) return UNKNOWN;
   const content = node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
@@ -687,14 +726,8 @@ export function sameValue(a: Value, b: Value): boolean {
   }
 }
 
-function mergeScopes(scopes: Map<string, Value>[]): Map<string, Value> {
-  const merged = new Map<string, Value>();
-  const keys = new Set<string>();
-  for (const s of scopes) for (const k of s.keys()) keys.add(k);
-  for (const key of keys) {
-    const values = scopes.map((s) => s.get(key));
-    const first = values[0];
-    merged.set(key, first !== undefined && values.every((v) => v !== undefined && sameValue(v, first)) ? first : UNKNOWN);
-  }
-  return merged;
+/** One name's value after paths that end with `values` (undefined: unbound on that path). */
+function mergedValue(values: (Value | undefined)[]): Value {
+  const first = values[0];
+  return first !== undefined && values.every((v) => v !== undefined && sameValue(v, first)) ? first : UNKNOWN;
 }

@@ -1,8 +1,20 @@
 // What dotted library paths mean: every import spelling of Keras (keras, tensorflow.keras, tf.keras,
 // tf_keras, Keras 1 modules) is reduced to one canonical path, then looked up in these tables.
 
+const canonicalPaths = new Map<string, string>();
+
 /** 'tensorflow.keras.layers.core.Dense' → 'keras.layers.Dense'; non-Keras paths pass through. */
 export function canonicalPath(path: string): string {
+  // Called for every library call and attribute; a file uses few distinct paths.
+  let canonical = canonicalPaths.get(path);
+  if (canonical === undefined) {
+    canonical = computeCanonicalPath(path);
+    if (canonicalPaths.size < 5000) canonicalPaths.set(path, canonical);
+  }
+  return canonical;
+}
+
+function computeCanonicalPath(path: string): string {
   let p = path;
   p = p.replace(/^tensorflow\.python\.keras(\.|$)/, 'keras$1');
   p = p.replace(/^tensorflow\.compat\.v[12]\.keras(\.|$)/, 'keras$1');

@@ -6,7 +6,7 @@ import {
   isApplicationPath, lossIdOf, metricIdOf,
 } from './kerasNames';
 import {
-  UNKNOWN, type ActivationInfo, type LabelInfo, type LayerInfo, type LossInfo, type MetricInfo, type ModelObj,
+  elementNodes, UNKNOWN, type ActivationInfo, type LabelInfo, type LayerInfo, type LossInfo, type MetricInfo, type ModelObj,
   type ProgramFactsSink, type TensorInfo, type Value,
 } from './values';
 
@@ -132,7 +132,7 @@ function isActivationName(name: string): boolean {
 }
 
 function makeModel(lib: Library, kind: ModelObj['kind'], node: Node): ModelObj {
-  const model: ModelObj = { kind, node, layers: [], outputs: null, uncertain: false, depth: lib.depth, application: null };
+  const model: ModelObj = { kind, node, layers: [], outputs: null, uncertain: false, uncertainLayers: 0, depth: lib.depth, application: null };
   lib.facts.models.push(model);
   return model;
 }
@@ -236,16 +236,18 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: No
     if (list) {
       if (list.value.k === 'seq') {
         list.value.items.forEach((item, i) => {
-          const layer = asLayer(item, list.value.k === 'seq' && list.value.node ? list.value.node.namedChildren[i] ?? node : node);
+          // keras.Input(shape=...) first in the list (the Keras 3 style) only declares the input.
+          if (item.k === 'tensor' && item.tensor.isInput) return;
+          const layer = asLayer(item, list.value.k === 'seq' && list.value.node ? elementNodes(list.value.node)[i] ?? node : node);
           if (layer) model.layers.push(layer);
-          else model.uncertain = true;
+          else model.uncertainLayers = model.layers.length;
         });
       } else model.uncertain = true;
     }
     return { k: 'model', model };
   }
   if (c === 'keras.Model') {
-    const outputs = arg(args, 1, 'outputs');
+    const outputs = arg(args, 1, 'outputs', 'output'); // Keras 1: Model(input=..., output=...)
     const model = makeModel(lib, outputs ? 'functional' : 'opaque', node);
     if (outputs) {
       if (outputs.value.k === 'tensor') model.outputs = [outputs.value.tensor];
@@ -452,8 +454,8 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
   switch (method) {
     case 'add': {
       const layer = args.positional[0] ? asLayer(args.positional[0].value, args.positional[0].node) : null;
-      if (!layer || lib.depth > model.depth) model.uncertain = true;
       if (layer) model.layers.push(layer);
+      if (!layer || lib.depth > model.depth) model.uncertainLayers = model.layers.length;
       return { k: 'none' };
     }
     case 'pop':
@@ -513,7 +515,7 @@ function lossSpec(lib: Library, loss: ArgValue): import('./values').LossSpec {
     return { k: 'dict', entries };
   }
   if (v.k === 'seq' && (loss.node.type === 'list' || loss.node.type === 'tuple')) {
-    const nodes = loss.node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    const nodes = elementNodes(loss.node);
     return { k: 'list', items: v.items.map((item, i) => ({ loss: lossFromValue(lib, item, nodes[i] ?? loss.node), arg: nodes[i] ?? loss.node })) };
   }
   return { k: 'single', loss: lossFromValue(lib, v, loss.node), arg: loss.node };
@@ -522,7 +524,7 @@ function lossSpec(lib: Library, loss: ArgValue): import('./values').LossSpec {
 function metricSpec(value: Value): import('./values').MetricSpec {
   const listOf = (v: Value): import('./values').MetricInfo[] | null => {
     if (v.k !== 'seq') return null;
-    return v.items.map((item, i) => metricFromValue(item, v.node?.namedChildren.filter((c) => c && c.type !== 'comment')[i] ?? v.node!)).filter((x): x is MetricInfo => !!x);
+    return v.items.map((item, i) => metricFromValue(item, (v.node ? elementNodes(v.node)[i] : null) ?? v.node!)).filter((x): x is MetricInfo => !!x);
   };
   if (value.k === 'seq') {
     if (value.items.length > 0 && value.items.every((i) => i.k === 'seq')) return { k: 'perOutput', items: value.items.map((i) => listOf(i) ?? []) };
@@ -603,6 +605,11 @@ export function getAttribute(lib: Library, object: Value, attr: string, node: No
 export function subscriptValue(lib: Library, base: Value, indexNode: Node | null, index: Value, node: Node): Value {
   if (base.k === 'eye' && index.k === 'labels' && (index.labels.format === 'int' || index.labels.format === 'binary')) {
     return labels('onehot', base.n ?? index.labels.classes, shortCall(node), node);
+  }
+  // np.eye(n)[y] with y an array of unknown origin is still n-class one-hot rows (a literal index,
+  // a slice or a tuple picks rows or cells instead).
+  if (base.k === 'eye' && base.n !== null && index.k === 'unknown' && indexNode && ['identifier', 'attribute', 'call', 'subscript'].includes(indexNode.type)) {
+    return labels('onehot', base.n, shortCall(node), node);
   }
   if (base.k === 'seq' && index.k === 'int') {
     const i = index.v < 0 ? base.items.length + index.v : index.v;

@@ -87,8 +87,13 @@ export interface ModelObj {
   layers: LayerInfo[];
   /** Functional/subclass: the output tensors, in order; null when unknown. */
   outputs: TensorInfo[] | null;
-  /** Layers were added under a condition or in a loop: the head is unknown. */
+  /** The model's structure is unknown (popped layers, unresolvable outputs): so is the head. */
   uncertain: boolean;
+  /**
+   * Sequential: how many leading layers are uncertain (added under a condition, in a loop, or not
+   * resolved). The layers after them were added unconditionally, so a head among them is known.
+   */
+  uncertainLayers: number;
   /** Nesting depth of branches where the model was created (for uncertain .add). */
   depth: number;
   /** keras.applications: the classifier head facts. */
@@ -163,9 +168,41 @@ export interface FitCall {
   perOutput: Map<string, LabelInfo | null> | (LabelInfo | null)[] | null;
 }
 
+/**
+ * A scope's names with undo journals: a branch or loop body runs in place and is rolled back or
+ * merged by looking only at the names it wrote, instead of copying the whole scope (a module scope
+ * can hold thousands of names, and copying it at every `if` made long scripts quadratic).
+ */
+export class Vars extends Map<string, Value> {
+  private readonly journals: Map<string, Value | undefined>[] = [];
+
+  override set(name: string, value: Value): this {
+    for (const journal of this.journals) if (!journal.has(name)) journal.set(name, super.get(name));
+    return super.set(name, value);
+  }
+
+  /** Starts recording the value before each write (undefined: the name did not exist). */
+  begin(): void {
+    this.journals.push(new Map());
+  }
+
+  /** Stops the innermost recording and returns it: written name → value before the first write. */
+  end(): Map<string, Value | undefined> {
+    return this.journals.pop() ?? new Map();
+  }
+
+  /** Puts back the values a journal recorded (outer journals already hold their own earlier values). */
+  rollback(journal: Map<string, Value | undefined>): void {
+    for (const [name, before] of journal) {
+      if (before === undefined) super.delete(name);
+      else super.set(name, before);
+    }
+  }
+}
+
 /** A lexical scope: a name → value map with a parent for lookups. */
 export class Scope {
-  readonly vars = new Map<string, Value>();
+  readonly vars = new Vars();
   constructor(readonly parent: Scope | null) {}
 
   lookup(name: string): Value | undefined {
@@ -175,4 +212,9 @@ export class Scope {
     }
     return undefined;
   }
+}
+
+/** The elements of a list, tuple or dict literal: its named children without comments. */
+export function elementNodes(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
 }

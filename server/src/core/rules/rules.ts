@@ -132,7 +132,8 @@ export function checkOutput(ctx: OutputContext): Finding[] {
   const out: Finding[] = [];
   const { head, loss } = ctx;
   if (loss && ctx.lossArg) {
-    out.push(...[kl002, kl003, kl005, kl006, kl007, kl008, kl009, kl010, kl015].map((rule) => rule(ctx, loss, ctx.lossArg!)).filter((f): f is Finding => !!f));
+    const lossFindings = [kl002, kl003, kl005, kl006, kl007, kl008, kl009, kl010, kl015].map((rule) => rule(ctx, loss, ctx.lossArg!)).filter((f): f is Finding => !!f);
+    out.push(...lossFindings.map((f) => keepLossEditsLocal(f, loss, ctx.lossArg!)));
   }
   for (const metric of ctx.metrics) {
     for (const rule of [kl001, kl011, kl013]) {
@@ -144,6 +145,27 @@ export function checkOutput(ctx: OutputContext): Finding[] {
   if (f12) out.push(f12);
   void head;
   return out;
+}
+
+/**
+ * A loss defined once and named at the compile (`LOSS = 'bce'` ... `loss=LOSS`) may serve other
+ * compiles too, so a fix must not edit its definition: a renamed string is written at the call
+ * instead, and any other edit of the definition is offered but left out of --fix.
+ */
+function keepLossEditsLocal(f: Finding, loss: LossInfo, site: Node): Finding {
+  const defined = { start: loss.node.startIndex, end: loss.node.endIndex };
+  if (defined.start >= site.startIndex && defined.end <= site.endIndex) return f;
+  const inDefinition = (e: TextEdit) => e.start >= defined.start && e.end <= defined.end;
+  const fixes = f.fixes.map((fx) => {
+    const touched = fx.edits.filter(inDefinition);
+    if (touched.length === 0) return fx;
+    if (loss.form === 'string' && touched.length === 1 && site.type === 'identifier') {
+      const quote = /["']/.exec(loss.node.text)?.[0] ?? "'";
+      return { ...fx, edits: fx.edits.map((e) => (e === touched[0] ? { start: site.startIndex, end: site.endIndex, newText: `${quote}${e.newText}${quote}` } : e)) };
+    }
+    return { ...fx, applicability: 'unsafe' as const };
+  });
+  return { ...f, fixes };
 }
 
 function kl002(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
@@ -347,6 +369,8 @@ function kl011(ctx: OutputContext, metric: MetricInfo): Finding | null {
   const capitalString = metric.form === 'string' && metric.id === 'accuracy' && metric.written !== 'accuracy' && metric.written !== 'acc';
   if (!exactClass && !capitalString) return null;
   if (capitalString && !['keras2', 'tf-keras2', 'unknown'].includes(ctx.flavour.flavour)) return null;
+  // The tf_keras package starts at 2.14, long after 'Accuracy' became case-insensitive (2.6).
+  if (capitalString && [...ctx.style.imports.values()].some((path) => path === 'tf_keras' || path.startsWith('tf_keras.'))) return null;
   const replacement = explicitAccuracy(ctx);
   const what = exactClass
     ? `${metric.written} is exact-equality accuracy: it compares the ${head.activation.name} probabilities to the labels value by value, so it stays near 0`

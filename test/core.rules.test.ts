@@ -1,7 +1,7 @@
 // Each rule on a minimal program: the exact text it flags, its message, its fixes applied to the
 // source (and the fixed source re-checked), and the correct code next to it that it must not flag.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initParser } from '../server/src/core/analyze';
+import { analyzeText, initParser } from '../server/src/core/analyze';
 import { applyFix, check, flagged, only } from './helpers/analysis';
 
 beforeAll(async () => {
@@ -479,5 +479,20 @@ m2 = Sequential([Dense(10, **head_kwargs)])
 m2.compile(loss='categorical_crossentropy')
 `;
     expect(flagged(code)).toEqual([]);
+  });
+});
+
+describe("what 'accuracy' becomes (inlay hints)", () => {
+  const hints = (code: string, flavour: 'auto' | 'keras2' | 'keras3') =>
+    analyzeText(code, { flavour }).accuracyHints.map((h) => `${code.slice(h.span.start, h.span.end)} → ${h.resolvesTo}`);
+
+  it('names the metric of the flavour, or both readings briefly when the flavour is unknown', () => {
+    expect(hints(MNIST_ONEHOT, 'keras2')).toEqual(["'accuracy' → binary_accuracy"]);
+    expect(hints(MNIST_ONEHOT, 'keras3')).toEqual(["'accuracy' → categorical_accuracy"]);
+    expect(hints(MNIST_ONEHOT, 'auto')).toEqual(["'accuracy' → binary_accuracy (Keras ≤ 2.3) or categorical_accuracy (newer)"]);
+  });
+
+  it('says nothing when the head is unknown', () => {
+    expect(hints("model = build()\nmodel.compile(loss='binary_crossentropy', metrics=['accuracy'])\n", 'auto')).toEqual([]);
   });
 });

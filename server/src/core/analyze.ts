@@ -8,7 +8,7 @@ import { headsOf } from './model/heads';
 import { Interpreter } from './model/interpreter';
 import { joinCells, locateInCell, type VirtualNotebook } from './notebook';
 import { parsePython } from './parser';
-import { accuracyFor, ERA_NAMES, outputContexts, type OutputContext } from './rules/context';
+import { accuracyFor, ERA_NAMES, outputContexts, type Era, type OutputContext } from './rules/context';
 import { fileStyle } from './rules/edits';
 import { checkHead, checkLayer, checkOutput } from './rules/rules';
 import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, TrainingContract } from './types';
@@ -94,18 +94,22 @@ function dedupeHints(hints: AccuracyHint[]): AccuracyHint[] {
   return [...byStart.values()].filter((h) => h.resolvesTo !== '');
 }
 
-function describeAccuracy(context: OutputContext): string | null {
+/** What 'accuracy' becomes; when the flavour leaves two readings, both, with their eras named `eraNames`. */
+function describeAccuracy(context: OutputContext, eraNames: Record<Era, string> = ERA_NAMES): string | null {
   const resolved = accuracyFor(context);
   if (resolved.some((r) => r.metric === null)) return null;
   if (resolved.every((r) => r.metric === resolved[0].metric)) return resolved[0].metric;
-  return resolved.map((r) => `${r.metric} (${ERA_NAMES[r.era]})`).join(' or ');
+  return resolved.map((r) => `${r.metric} (${eraNames[r.era]})`).join(' or ');
 }
+
+/** Inlay hints sit inside the code line: the eras in a word or two. */
+const SHORT_ERA_NAMES: Record<Era, string> = { loss: 'Keras ≤ 2.3', shape: 'newer' };
 
 function hintsFor(context: OutputContext): AccuracyHint[] {
   const hints: AccuracyHint[] = [];
   for (const metric of context.metrics) {
     if (metric.id !== 'accuracy' || metric.form !== 'string') continue;
-    const resolvesTo = describeAccuracy(context);
+    const resolvesTo = describeAccuracy(context, SHORT_ERA_NAMES);
     if (resolvesTo) hints.push({ span: { start: metric.node.startIndex, end: metric.node.endIndex }, resolvesTo });
   }
   return hints;

@@ -1,0 +1,95 @@
+// Open documents (files and notebook cells) with a tree-sitter tree each. Incremental LSP changes
+// are applied to the tree with tree.edit as they arrive; the tree is re-parsed (reusing the edited
+// old tree) only when someone asks for it, and old trees are deleted (wasm memory is manual).
+import { TextDocuments, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Edit, type Point, type Tree } from 'web-tree-sitter';
+import { parsePython } from '../core/parser';
+
+interface TreeEntry {
+  tree: Tree | null;
+  /** The document version `tree` was parsed from; null while it only holds edits not yet re-parsed. */
+  parsedVersion: number | null;
+}
+
+export class ParsedDocuments {
+  readonly documents: TextDocuments<TextDocument>;
+  private readonly trees = new Map<string, TreeEntry>();
+
+  constructor() {
+    this.documents = new TextDocuments<TextDocument>({
+      create: (uri, languageId, version, content) => {
+        this.dropTree(uri);
+        return TextDocument.create(uri, languageId, version, content);
+      },
+      update: (document, changes, version) => this.update(document, changes, version),
+    });
+    this.documents.onDidClose((event) => this.dropTree(event.document.uri));
+  }
+
+  get(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  /** The up-to-date tree of an open document (parsed now if needed). The store owns it: do not delete it. */
+  treeFor(document: TextDocument): Tree {
+    const entry = this.trees.get(document.uri) ?? { tree: null, parsedVersion: null };
+    if (entry.tree && entry.parsedVersion === document.version) return entry.tree;
+    const old = entry.tree;
+    const tree = parsePython(document.getText(), old);
+    old?.delete();
+    this.trees.set(document.uri, { tree, parsedVersion: document.version });
+    return tree;
+  }
+
+  dispose(): void {
+    for (const uri of [...this.trees.keys()]) this.dropTree(uri);
+  }
+
+  private update(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const entry = this.trees.get(document.uri);
+    // Apply the changes one by one: each range refers to the text left by the previous change.
+    for (const change of changes) {
+      if (entry?.tree && 'range' in change && change.range) {
+        const before = document.getText();
+        const startIndex = document.offsetAt(change.range.start);
+        const oldEndIndex = document.offsetAt(change.range.end);
+        const after = before.slice(0, startIndex) + change.text + before.slice(oldEndIndex);
+        const newEndIndex = startIndex + change.text.length;
+        entry.tree.edit(new Edit({
+          startIndex,
+          oldEndIndex,
+          newEndIndex,
+          startPosition: pointAt(before, startIndex),
+          oldEndPosition: pointAt(before, oldEndIndex),
+          newEndPosition: pointAt(after, newEndIndex),
+        }));
+        entry.parsedVersion = null;
+      } else if (entry?.tree) {
+        // A whole-document replacement: nothing of the old tree can be reused.
+        entry.tree.delete();
+        entry.tree = null;
+        entry.parsedVersion = null;
+      }
+      TextDocument.update(document, [change], version);
+    }
+    if (changes.length === 0) TextDocument.update(document, [], version);
+    return document;
+  }
+
+  private dropTree(uri: string): void {
+    this.trees.get(uri)?.tree?.delete();
+    this.trees.delete(uri);
+  }
+}
+
+/** tree-sitter's point for an offset: rows split at "\n" only (a lone "\r" is no line break to it). */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}

@@ -1,0 +1,148 @@
+// The language server as a function of a connection, so that tests can run it in-process and the
+// `keras-lint server` command over stdio or node-ipc. Only wiring lives here: each feature has its
+// own module, and every handler is guarded so that no request or analysis can bring the server down.
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  NotebookDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { initParser } from '../core/analyze';
+import { clearWorkspaceCaches } from '../workspace';
+import { Checker } from './checker';
+import { CODE_ACTION_KINDS, codeActions } from './codeActions';
+import { ParsedDocuments } from './documents';
+import { hover } from './hover';
+import { inlayHints } from './inlayHints';
+import { SettingsStore } from './settings';
+
+export const DEFAULT_DEBOUNCE_MS = 150;
+
+/** Files whose change may change a project's settings or pinned Keras version. */
+const PROJECT_FILES = '**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml,requirements*.txt,requirements*.in}';
+
+/** Options a client may pass as `initializationOptions`. */
+interface InitializationOptions {
+  /** Delay between the last change and the analysis (tests use a few ms). */
+  debounceMs?: number;
+  /** Settings for clients that cannot answer workspace/configuration (later ones come with didChangeConfiguration). */
+  settings?: Record<string, unknown>;
+}
+
+/** Wires keras-lint's handlers onto `connection` and starts listening. */
+export function createServer(connection: Connection): { dispose(): void } {
+  const docs = new ParsedDocuments();
+  const notebooks = new NotebookDocuments<TextDocument>(docs.documents);
+  const settings = new SettingsStore(connection);
+  const checker = new Checker(connection, docs, notebooks, settings, DEFAULT_DEBOUNCE_MS);
+  const client = { dynamicConfiguration: false, dynamicWatchers: false, inlayHintRefresh: false, documentChanges: false };
+
+  const log = (what: string, error: unknown) =>
+    connection.console.error(`keras-lint: ${what} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  function guard<P, R>(what: string, fallback: R, handler: (params: P) => R): (params: P) => R {
+    return (params) => {
+      try {
+        return handler(params);
+      } catch (error) {
+        log(what, error);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    const capabilities = params.capabilities;
+    settings.canPullConfiguration = capabilities.workspace?.configuration === true;
+    client.dynamicConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    client.dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    client.inlayHintRefresh = capabilities.workspace?.inlayHint?.refreshSupport === true;
+    client.documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) checker.debounceMs = options.debounceMs;
+    if (options.settings && typeof options.settings === 'object') settings.initialSettings = options.settings;
+    try {
+      await initParser();
+    } catch (error) {
+      log('loading the Python parser', error);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        notebookDocumentSync: {
+          notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
+        },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'keras-lint' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (client.dynamicConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'keras-lint' }).catch((e) => log('registering for settings changes', e));
+    }
+    if (client.dynamicWatchers) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: PROJECT_FILES }] }).catch((e) => log('watching project files', e));
+    }
+  });
+
+  const recheck = () => {
+    settings.clear();
+    clearWorkspaceCaches();
+    checker.recheckAll();
+  };
+  connection.onDidChangeConfiguration(guard('re-checking after a settings change', undefined, (params) => {
+    // Clients that cannot be asked (no workspace/configuration) push the settings here instead.
+    const pushed = (params.settings as Record<string, unknown> | null | undefined)?.['keras-lint'];
+    if (!settings.canPullConfiguration && pushed && typeof pushed === 'object') settings.initialSettings = pushed as Record<string, unknown>;
+    recheck();
+  }));
+  connection.onDidChangeWatchedFiles(guard('re-checking after a project file change', undefined, recheck));
+
+  docs.documents.onDidChangeContent(guard('scheduling a check', undefined, (e) => checker.schedule(e.document.uri)));
+  docs.documents.onDidClose(guard('closing a document', undefined, (e) => checker.documentClosed(e.document.uri)));
+  notebooks.onDidOpen(guard('opening a notebook', undefined, (notebook) => checker.notebookOpened(notebook.uri)));
+  notebooks.onDidChange(guard('scheduling a notebook check', undefined, (e) => checker.schedule(e.notebookDocument.uri)));
+  notebooks.onDidClose(guard('closing a notebook', undefined, (notebook) => checker.notebookClosed(notebook)));
+
+  // Ask the client to re-request inlay hints when a new result changed them.
+  const shownHints = new Map<string, string>();
+  checker.onResult = (snapshot) => {
+    const signature = JSON.stringify([snapshot.settings.inlayHints, snapshot.parts.map((p) => p.start), snapshot.result.accuracyHints]);
+    if (shownHints.get(snapshot.key) === signature) return;
+    shownHints.set(snapshot.key, signature);
+    if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
+
+  connection.onHover(guard('hover', null, (params) => hover(params, docs, checker)));
+  connection.onCodeAction(guard('code actions', [], (params) => {
+    const uri = params.textDocument.uri;
+    if (!docs.get(uri) || !checker.isEnabled(uri)) return [];
+    return codeActions(params, {
+      versionOf: (u) => docs.get(u)?.version,
+      published: checker.diagnosticsOf(uri),
+      documentChanges: client.documentChanges,
+    });
+  }));
+  connection.languages.inlayHint.on(guard('inlay hints', [], (params) => inlayHints(params, docs, checker)));
+
+  connection.onShutdown(() => {
+    checker.dispose();
+  });
+
+  docs.documents.listen(connection);
+  notebooks.listen(connection);
+  connection.listen();
+
+  return {
+    dispose() {
+      checker.dispose();
+      docs.dispose();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The settings that apply to one document or notebook: the project's `[tool.keras-lint]`
+// (pyproject.toml) overlaid with the client's `keras-lint` settings (the client wins, key by key),
+// plus the Keras versions pinned in the workspace. Cached per URI until the configuration changes.
+import { fileURLToPath } from 'node:url';
+import type { Connection } from 'vscode-languageserver/node';
+import type { AnalysisOptions } from '../core/types';
+import { findWorkspacePins, loadProjectConfig, parseSettings, type ProjectConfig } from '../workspace';
+
+export interface EffectiveSettings {
+  enable: boolean;
+  inlayHints: boolean;
+  options: AnalysisOptions;
+}
+
+/** The keys of the `keras-lint` section the server reads (anything else in it is ignored). */
+const CLIENT_KEYS = ['enable', 'select', 'ignore', 'severity', 'kerasVersion', 'inlayHints'];
+
+export function filePathOf(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+/** Project config, then client settings on top; pins only when the user did not choose a flavour. */
+export function combineSettings(project: ProjectConfig, client: ProjectConfig, filePath: string | null): EffectiveSettings {
+  const merged: ProjectConfig = { ...project, ...client };
+  const kerasVersion = merged.kerasVersion ?? 'auto';
+  return {
+    enable: merged.enable ?? true,
+    inlayHints: merged.inlayHints ?? true,
+    options: {
+      flavour: kerasVersion,
+      workspacePins: filePath && kerasVersion === 'auto' ? findWorkspacePins(filePath) : null,
+      select: merged.select,
+      ignore: merged.ignore,
+      severity: merged.severity,
+    },
+  };
+}
+
+export class SettingsStore {
+  private readonly cache = new Map<string, Promise<EffectiveSettings>>();
+  private readonly reported = new Set<string>();
+  canPullConfiguration = false;
+  /** For clients that cannot answer workspace/configuration: initializationOptions.settings, then what didChangeConfiguration pushes. */
+  initialSettings: Record<string, unknown> = {};
+
+  constructor(private readonly connection: Connection) {}
+
+  /** The settings for a document or notebook URI. */
+  get(uri: string): Promise<EffectiveSettings> {
+    let settings = this.cache.get(uri);
+    if (!settings) {
+      settings = this.load(uri);
+      this.cache.set(uri, settings);
+    }
+    return settings;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async load(uri: string): Promise<EffectiveSettings> {
+    const filePath = filePathOf(uri);
+    let project: ProjectConfig = {};
+    if (filePath) {
+      const loaded = loadProjectConfig(filePath);
+      project = loaded.config;
+      this.report(loaded.problems);
+    }
+    const raw = this.canPullConfiguration ? await this.pull(uri) : this.initialSettings;
+    const { config, problems } = parseSettings(pickKnown(raw));
+    this.report(problems.map((p) => `setting keras-lint.${p}`));
+    return combineSettings(project, config, filePath);
+  }
+
+  private async pull(uri: string): Promise<Record<string, unknown>> {
+    try {
+      const value: unknown = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'keras-lint' });
+      return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+    } catch (error) {
+      this.connection.console.warn(`keras-lint: could not read the client settings: ${String(error)}`);
+      return {};
+    }
+  }
+
+  private report(problems: string[]): void {
+    for (const problem of problems) {
+      if (this.reported.has(problem)) continue;
+      this.reported.add(problem);
+      this.connection.console.warn(`keras-lint: ${problem}`);
+    }
+  }
+}
+
+/** Only the known keys, and only those with a value (null/undefined mean "not set"). */
+function pickKnown(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of CLIENT_KEYS) {
+    if (raw[key] !== undefined && raw[key] !== null) out[key] = raw[key];
+  }
+  return out;
+}

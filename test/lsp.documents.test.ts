@@ -1,0 +1,109 @@
+// The server's document store keeps one tree per document and applies incremental LSP changes to
+// it (tree.edit + re-parse from the old tree). After any sequence of edits the tree must be the
+// one a fresh parse of the text gives, node for node.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Node } from 'web-tree-sitter';
+import { initParser } from '../server/src/core/analyze';
+import { parsePython } from '../server/src/core/parser';
+import { ParsedDocuments } from '../server/src/lsp/documents';
+
+beforeAll(async () => {
+  await initParser();
+});
+
+/** Stands in for the connection: TextDocuments.listen registers its handlers here. */
+function fakeConnection() {
+  const handlers: { open?: (p: DidOpenTextDocumentParams) => void; change?: (p: DidChangeTextDocumentParams) => void; close?: (p: DidCloseTextDocumentParams) => void } = {};
+  const none = { dispose() {} };
+  const connection = {
+    onDidOpenTextDocument: (h: typeof handlers.open) => ((handlers.open = h), none),
+    onDidChangeTextDocument: (h: typeof handlers.change) => ((handlers.change = h), none),
+    onDidCloseTextDocument: (h: typeof handlers.close) => ((handlers.close = h), none),
+    onWillSaveTextDocument: () => none,
+    onWillSaveTextDocumentWaitUntil: () => none,
+    onDidSaveTextDocument: () => none,
+  };
+  return { connection, handlers };
+}
+
+function dump(node: Node, out: string[] = []): string[] {
+  out.push(`${node.type}@${node.startIndex}-${node.endIndex}:${node.startPosition.row}.${node.startPosition.column}-${node.endPosition.row}.${node.endPosition.column}`);
+  for (const child of node.children) if (child) dump(child, out);
+  return out;
+}
+
+/** A small deterministic random generator (so a failure can be replayed). */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x80000000;
+  };
+}
+
+const START = `from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss='binary_crossentropy', metrics=['accuracy'])
+`;
+const FRAGMENTS = ['x', '\n', "'", '(', ')', 'Dense(', ', ', '😀', '\r\n', '\r', "''", 'def f():\n    return 1\n', '#', ' ', 'é'];
+
+describe('ParsedDocuments', () => {
+  it('keeps the incrementally edited tree identical to a fresh parse through random edits', () => {
+    const store = new ParsedDocuments();
+    const { connection, handlers } = fakeConnection();
+    store.documents.listen(connection as never);
+    const uri = 'file:///random.py';
+    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: START } });
+    const mirror = TextDocument.create(uri, 'python', 1, START);
+    store.treeFor(store.get(uri)!);
+    const next = random(42);
+    for (let version = 2; version < 300; version++) {
+      const changes: TextDocumentContentChangeEvent[] = [];
+      const count = next() < 0.3 ? 2 : 1;
+      for (let i = 0; i < count; i++) {
+        // Each change's range refers to the text after the previous change.
+        const text = mirror.getText();
+        const a = Math.floor(next() * (text.length + 1));
+        const b = Math.min(text.length, a + (next() < 0.5 ? 0 : Math.floor(next() * 6)));
+        const insert = next() < 0.25 ? '' : FRAGMENTS[Math.floor(next() * FRAGMENTS.length)];
+        const change = { range: { start: mirror.positionAt(a), end: mirror.positionAt(b) }, text: insert };
+        TextDocument.update(mirror, [change], version);
+        changes.push(change);
+      }
+      handlers.change!({ textDocument: { uri, version }, contentChanges: changes });
+      expect(store.get(uri)!.getText()).toBe(mirror.getText());
+      // Re-parse only now and then, so that edits also pile up on one tree.
+      if (version % 3 !== 0) continue;
+      const tree = store.treeFor(store.get(uri)!);
+      const fresh = parsePython(mirror.getText());
+      try {
+        expect(dump(tree.rootNode)).toEqual(dump(fresh.rootNode));
+      } finally {
+        fresh.delete();
+      }
+    }
+    store.dispose();
+  });
+
+  it('re-parses only when the version changed, and starts afresh after a full replacement or close', () => {
+    const store = new ParsedDocuments();
+    const { connection, handlers } = fakeConnection();
+    store.documents.listen(connection as never);
+    const uri = 'file:///full.py';
+    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'x = 1\n' } });
+    const first = store.treeFor(store.get(uri)!);
+    expect(store.treeFor(store.get(uri)!)).toBe(first);
+    handlers.change!({ textDocument: { uri, version: 2 }, contentChanges: [{ text: 'def f(:\n' }] });
+    const second = store.treeFor(store.get(uri)!);
+    expect(second.rootNode.hasError).toBe(true);
+    expect(second.rootNode.text).toBe('def f(:\n');
+    handlers.close!({ textDocument: { uri } });
+    expect(store.get(uri)).toBeUndefined();
+    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'y = 2\n' } });
+    expect(store.treeFor(store.get(uri)!).rootNode.text).toBe('y = 2\n');
+    store.dispose();
+  });
+});

@@ -80,7 +80,7 @@ describe('keras-lint language server over stdio', () => {
     expect(caps.inlayHintProvider).toBe(true);
     expect(caps.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'source.fixAll.keras-lint'] });
     expect(caps.notebookDocumentSync).toEqual({
-      notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
+      notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }],
     });
     await vi.waitFor(() => expect(client.registrations).toContain('workspace/didChangeConfiguration'));
   });
@@ -344,11 +344,11 @@ describe('keras-lint language server over stdio', () => {
         uri: notebook,
         notebookType: 'jupyter-notebook',
         version: 1,
-        cells: [{ kind: 2, document: cell1 }, { kind: 1, document: markdownCell }, { kind: 2, document: cell2 }],
+        cells: [{ kind: 1, document: markdownCell }, { kind: 2, document: cell1 }, { kind: 2, document: cell2 }],
       },
       cellTextDocuments: [
-        { uri: cell1, languageId: 'python', version: 1, text: text1 },
         { uri: markdownCell, languageId: 'markdown', version: 1, text: "# Training\nmodel.compile(loss='mse')\n" },
+        { uri: cell1, languageId: 'python', version: 1, text: text1 },
         { uri: cell2, languageId: 'python', version: 1, text: text2 },
       ],
     });
@@ -357,8 +357,8 @@ describe('keras-lint language server over stdio', () => {
     const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: cell2 }, range });
     expect(hints?.map((h) => [h.position, h.label])).toEqual([[positionOf(text2, "'accuracy'", 10), '→ binary_accuracy']]);
     const compile = markdown(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: cell2 }, position: positionOf(text2, 'compile') }));
-    // The markdown cell is not code: the model's cell is cell 1 and the compile is in cell 3 of the notebook.
-    expect(compile).toContain('- **Head:** 1 unit, sigmoid (cell 1, line 3)');
+    // The markdown cell is not analysed but counts: the model is in the notebook's cell 2, as the editor shows it.
+    expect(compile).toContain('- **Head:** 1 unit, sigmoid (cell 2, line 3)');
     const sigmoid = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: cell1 }, position: positionOf(text1, 'sigmoid') });
     expect(sigmoid?.range).toEqual(rangeOf(text1, "'sigmoid'"));
     const inMarkdown = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: markdownCell }, position: { line: 1, character: 21 } });

@@ -129,7 +129,7 @@ export class Checker {
     if (!notebook) return;
     const cells = notebook.cells
       .map((cell, index) => ({ cell, index, document: this.docs.get(cell.document) }))
-      .filter((c): c is typeof c & { document: TextDocument } => c.cell.kind === NotebookCellKind.Code && c.document !== undefined);
+      .filter((c): c is typeof c & { document: TextDocument } => c.cell.kind === NotebookCellKind.Code && c.document?.languageId === 'python');
     if (!settings.enable) return this.disable(uri, notebook.cells.map((c) => c.document));
     const texts = cells.map((c) => c.document.getText());
     const { notebook: joined, result } = analyzeNotebook(texts, settings.options, cells.map((c) => c.index + 1));

@@ -72,7 +72,9 @@ export function createServer(connection: Connection): { dispose(): void } {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         notebookDocumentSync: {
-          notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
+          // Every cell is synced, markdown too, so that cell numbers in messages ("cell 4, line 2")
+          // count cells as the notebook shows them; only Python code cells are analysed.
+          notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }],
         },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },

@@ -8,10 +8,9 @@ import type { AnalysisOptions } from '../core/types';
 import { findWorkspacePins, loadProjectConfig, type LoadedConfig } from '../workspace';
 import { parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args';
 import { discoverFiles } from './discover';
-import { fixSource, sourceText, writeAtomically } from './fix';
+import { checkFiles } from './checkFiles';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
-import { checkSource, readSource, SourceError } from './source';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -47,27 +46,18 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
   let fixed = 0;
 
-  for (const path of files) {
-    const options = analysisOptions(args, configs.forFile(path), path);
-    try {
-      let source = readSource(path);
-      if (args.fix) {
-        const outcome = fixSource(source, options);
-        if (outcome.fixed) {
-          writeAtomically(path, sourceText(outcome.fixed));
-          source = outcome.fixed;
-          fixed += outcome.applied;
-        }
-      }
-      const checked = checkSource(source, options);
-      if (checked.hasSyntaxErrors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, path)}: syntax errors; checked the parts that parse\n`);
-      const report: FileReport = { path, findings: checked.findings };
-      run.files.push(report);
-    } catch (error) {
-      if (!(error instanceof SourceError) && !isFsError(error)) throw error;
-      run.errors.push({ path, reason: error instanceof SourceError ? error.message : `cannot write: ${(error as NodeJS.ErrnoException).code}` });
+  const outcomes = checkFiles(files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix })));
+  outcomes.forEach((outcome, i) => {
+    const path = files[i];
+    if (outcome.kind === 'error') {
+      run.errors.push({ path, reason: outcome.reason });
+      return;
     }
-  }
+    fixed += outcome.fixed;
+    if (outcome.hasSyntaxErrors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, path)}: syntax errors; checked the parts that parse\n`);
+    const report: FileReport = { path, findings: outcome.findings };
+    run.files.push(report);
+  });
 
   for (const e of run.errors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, e.path)}: ${e.reason}\n`);
   const output = args.format === 'json' ? formatJson(run) : args.format === 'sarif' ? formatSarif(run) : formatText(run);
@@ -81,11 +71,11 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
 }
 
 /** Command line over pyproject.toml: --select replaces, --ignore adds, --keras-version wins. */
-function analysisOptions(args: CheckArgs, loaded: LoadedConfig, path: string): AnalysisOptions {
-  const config = loaded.config;
+function analysisOptions(args: CheckArgs, configs: ConfigReporter, path: string): AnalysisOptions {
+  const config = configs.forFile(path).config;
   return {
     flavour: args.kerasVersion ?? config.kerasVersion ?? 'auto',
-    workspacePins: findWorkspacePins(path),
+    workspacePins: configs.pins(path),
     select: args.select ?? config.select,
     ignore: [...(config.ignore ?? []), ...args.ignore],
     severity: config.severity,
@@ -95,11 +85,26 @@ function analysisOptions(args: CheckArgs, loaded: LoadedConfig, path: string): A
 /** Loads each file's `[tool.keras-lint]` and warns once about each config file's problems. */
 class ConfigReporter {
   private readonly warned = new Set<string>();
+  // Configs and pins depend only on a file's folder: look each folder up once per run, not again
+  // (walking the parent folders) for every file of a large folder.
+  private readonly byFolder = new Map<string, LoadedConfig>();
+  private readonly pinsByFolder = new Map<string, ReturnType<typeof findWorkspacePins>>();
 
   constructor(private readonly io: CliIo) {}
 
+  pins(path: string): ReturnType<typeof findWorkspacePins> {
+    const folder = dirname(path);
+    if (!this.pinsByFolder.has(folder)) this.pinsByFolder.set(folder, findWorkspacePins(path));
+    return this.pinsByFolder.get(folder) ?? null;
+  }
+
   forFile(path: string): LoadedConfig {
-    const loaded = loadProjectConfig(path);
+    const folder = dirname(path);
+    let loaded = this.byFolder.get(folder);
+    if (!loaded) {
+      loaded = loadProjectConfig(path);
+      this.byFolder.set(folder, loaded);
+    }
     if (loaded.path && !this.warned.has(loaded.path)) {
       this.warned.add(loaded.path);
       for (const problem of loaded.problems) this.io.stderr.write(`keras-lint: warning: ${problem}\n`);
@@ -117,8 +122,4 @@ class ConfigReporter {
       return rel === e || rel.startsWith(`${e}/`) || (!e.includes('/') && rel.split('/').includes(e));
     });
   }
-}
-
-function isFsError(error: unknown): boolean {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

@@ -42,12 +42,15 @@ export function discoverFiles(paths: readonly string[], cwd: string, excluded: (
       let stat;
       try {
         stat = statSync(path);
-      } catch {
+      } catch (error) {
+        // A file that looks like Python but cannot be followed is worth a word: a symlink loop or a
+        // link to a file that is gone. Anything else unreadable here is not ours to report.
+        if (isCheckable(name)) errors.push({ path, reason: unfollowable(error) });
         continue;
       }
       if (stat.isDirectory()) {
         if (!name.startsWith('.') && !SKIPPED_DIRS.has(name)) walk(path);
-      } else if (stat.isFile() && /\.(py|ipynb)$/i.test(name) && !name.startsWith('.')) {
+      } else if (stat.isFile() && isCheckable(name)) {
         files.add(path);
       }
     }
@@ -64,7 +67,20 @@ export function discoverFiles(paths: readonly string[], cwd: string, excluded: (
       continue;
     }
     if (stat.isDirectory()) walk(path);
-    else files.add(path);
+    else if (stat.isFile()) files.add(path);
+    // A named pipe or a device would block the read (or never end): not source code.
+    else errors.push({ path, reason: 'not a regular file' });
   }
   return { files: [...files].sort(), errors };
+}
+
+function isCheckable(name: string): boolean {
+  return /\.(py|ipynb)$/i.test(name) && !name.startsWith('.');
+}
+
+function unfollowable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'cannot read: symlink loop';
+  if (code === 'ENOENT') return 'cannot read: broken symlink (its target does not exist)';
+  return `cannot read: ${code ?? String(error)}`;
 }

@@ -2,8 +2,9 @@
 // repeats (a fix can enable another, two fixes may want the same import), then writes the file
 // atomically. A round whose result parses worse than its input is thrown away, and so is the file's
 // whole fix when its fixes keep conflicting: the file is then left exactly as it was.
-import { renameSync, statSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { analyzeNotebook, analyzeText } from '../core/analyze';
 import { joinCells } from '../core/notebook';
 import { isSuppressed } from '../core/suppression';
@@ -26,10 +27,12 @@ function fixPython(source: PythonSource, options: AnalysisOptions): FixOutcome {
   const original = source.text;
   let text = original;
   let applied = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     const before = analyzeText(text, options);
     const edits = chooseFixes(before.findings.filter((f) => !isSuppressed(text, f)));
     if (edits.count === 0) break;
+    // Still fixing after MAX_ROUNDS rounds: the fixes keep undoing each other. Leave the file as it was.
+    if (round === MAX_ROUNDS) return { fixed: null, applied: 0 };
     const next = applyEdits(text, edits.edits);
     if (!before.hasSyntaxErrors && analyzeText(next, options).hasSyntaxErrors) break;
     text = next;
@@ -42,7 +45,7 @@ function fixPython(source: PythonSource, options: AnalysisOptions): FixOutcome {
 function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutcome {
   let cells = [...source.cells];
   let applied = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     const { notebook, result } = analyzeNotebook(cells, options, source.cellNumbers);
     // Suppression is per line of a cell, so look at the finding's own cell.
     const open = result.findings.filter((f) => {
@@ -51,6 +54,7 @@ function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutco
     });
     const chosen = chooseFixes(open);
     if (chosen.count === 0) break;
+    if (round === MAX_ROUNDS) return { fixed: null, applied: 0 };
     const perCell = new Map<number, TextEdit[]>();
     let crossesCells = false;
     for (const edit of chosen.edits) {
@@ -112,11 +116,14 @@ function rewriteNotebook(source: NotebookSource, cells: string[]): string {
 
 /** Writes beside the file, then renames over it: a crash never leaves half a file. */
 export function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.keras-lint-${process.pid}.tmp`);
+  // A symlinked script is fixed where it lives: renaming over the link would replace it by a copy.
+  const target = realpathSync(path);
+  // pid and thread: `check` may fix files in worker threads of one process.
+  const temp = join(dirname(target), `.${basename(target)}.keras-lint-${process.pid}-${threadId}.tmp`);
   try {
     writeFileSync(temp, text, 'utf8');
-    chmodSync(temp, statSync(path).mode & 0o7777);
-    renameSync(temp, path);
+    chmodSync(temp, statSync(target).mode & 0o7777);
+    renameSync(temp, target);
   } catch (error) {
     try {
       unlinkSync(temp);

@@ -99,17 +99,22 @@ const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */
 export function flavourFromCode(root: Node): CodeEvidence {
-  const source = evidenceText(root.text, false);
-  const text = evidenceText(root.text, true);
-  const legacyGraphMode = LEGACY_GRAPH_SIGNAL.test(text);
-  const found = (signals: [RegExp, string][]): string[] => signals.filter(([re]) => re.test(re === KERAS_BACKEND_SIGNAL ? source : text)).map(([, what]) => what);
+  const raw = root.text;
+  // Stripping comments and strings costs a pass over the file: only done to confirm a signal the
+  // raw text already shows (most files show none).
+  let uncommented: string | null = null;
+  let codeOnly: string | null = null;
+  const matches = (re: RegExp): boolean =>
+    re.test(raw) && re.test(re === KERAS_BACKEND_SIGNAL ? (uncommented ??= evidenceText(raw, false)) : (codeOnly ??= evidenceText(raw, true)));
+  const legacyGraphMode = matches(LEGACY_GRAPH_SIGNAL);
+  const found = (signals: [RegExp, string][]): string[] => signals.filter(([re]) => matches(re)).map(([, what]) => what);
   const keras3 = found(KERAS3_SIGNALS);
   const keras1 = found(KERAS1_SIGNALS);
   const legacyNote = legacyGraphMode ? ['disables eager execution (loss-based accuracy)'] : [];
   // Contradictory signals (a Keras 1 tutorial pasted into a Keras 3 notebook) decide nothing.
   if (keras3.length && !keras1.length) return { flavour: 'keras3', evidence: [...keras3, ...legacyNote], legacyGraphMode };
   if (keras1.length && !keras3.length) return { flavour: 'keras1', evidence: [...keras1, ...legacyNote], legacyGraphMode };
-  if (!keras1.length && !keras3.length && TF_KERAS_SIGNAL.test(text)) return { flavour: 'tf-keras2', evidence: ['imports tf_keras', ...legacyNote], legacyGraphMode };
+  if (!keras1.length && !keras3.length && matches(TF_KERAS_SIGNAL)) return { flavour: 'tf-keras2', evidence: ['imports tf_keras', ...legacyNote], legacyGraphMode };
   return { flavour: 'unknown', evidence: legacyNote, legacyGraphMode };
 }
 

@@ -1,0 +1,99 @@
+// Core-level measurement of re-analysis after a one-character edit (what the language server does on
+// each keystroke, debounce excluded): tree.edit + incremental parsePython(text, oldTree) +
+// analyzeText(text, options, tree), against a full parse + analysis of the same file.
+// Bundled by scripts/bench/run.mjs into .bench/; prints one JSON line.
+// Usage: node .bench/incremental.cjs FILE [ROUNDS]
+import { readFileSync } from 'node:fs';
+import { Edit, type Tree } from 'web-tree-sitter';
+import { analyzeText, initParser } from '../../server/src/core/analyze';
+import { parsePython } from '../../server/src/core/parser';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function point(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** Offsets just after a digit of an `epochs=`/`Dense(` number, spread over the file: typing there changes a fact. */
+function editPlaces(text: string, count: number): number[] {
+  const places: number[] = [];
+  for (const m of text.matchAll(/(?:epochs=|Dense\()(\d+)/g)) places.push(m.index! + m[0].length);
+  const step = Math.max(1, Math.floor(places.length / count));
+  return places.filter((_, i) => i % step === 0).slice(0, count);
+}
+
+async function main(): Promise<void> {
+  const [file, roundsArg] = process.argv.slice(2);
+  const rounds = Number(roundsArg ?? 9);
+  await initParser();
+  let text = readFileSync(file, 'utf8');
+  const options = { flavour: 'auto' as const };
+
+  // Warm up the JIT on both paths, as a long-running server is.
+  for (let i = 0; i < 3; i++) {
+    const tree = parsePython(text);
+    analyzeText(text, options, tree);
+    tree.delete();
+  }
+
+  const full: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    const tree = parsePython(text);
+    analyzeText(text, options, tree);
+    full.push(performance.now() - start);
+    tree.delete();
+  }
+
+  const parseOnly: number[] = [];
+  const incremental: number[] = [];
+  const incrementalParse: number[] = [];
+  let tree: Tree = parsePython(text);
+  analyzeText(text, options, tree);
+  for (const at of editPlaces(text, rounds)) {
+    const start = performance.now();
+    const next = text.slice(0, at) + '1' + text.slice(at);
+    const startPosition = point(text, at);
+    tree.edit(new Edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition, oldEndPosition: startPosition, newEndPosition: { row: startPosition.row, column: startPosition.column + 1 } }));
+    const newTree = parsePython(next, tree);
+    const parsed = performance.now();
+    analyzeText(next, options, newTree);
+    const done = performance.now();
+    incremental.push(done - start);
+    incrementalParse.push(parsed - start);
+    tree.delete();
+    tree = newTree;
+    text = next;
+  }
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    parsePython(text).delete();
+    parseOnly.push(performance.now() - start);
+  }
+  tree.delete();
+  process.stdout.write(
+    JSON.stringify({
+      lines: text.split('\n').length,
+      fullMs: median(full),
+      incrementalMs: median(incremental),
+      incrementalParseMs: median(incrementalParse),
+      fullParseMs: median(parseOnly),
+      edits: incremental.length,
+    }) + '\n',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

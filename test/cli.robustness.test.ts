@@ -1,0 +1,334 @@
+// The built CLI on a hostile folder: unreadable, binary, mis-encoded and huge files, broken and
+// non-Python notebooks, symlink loops. Each bad file gets one clear line on stderr, every other file
+// is still checked, and the exit code is 1 (2 only for usage errors). `--fix` never loses data:
+// atomic writes, no temp files left, files whose fixes would break them left byte for byte.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const REPO = join(__dirname, '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function keraslint(args: string[], cwd: string, env: Record<string, string> = {}): Run {
+  const run = spawnSync(process.execPath, [join(REPO, 'bin', 'keras-lint.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const folders: string[] = [];
+/** An empty scratch folder with its own .git, so no outer pyproject.toml or pins apply. */
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keras-lint-robust-'));
+  mkdirSync(join(dir, '.git'));
+  folders.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of folders.splice(0)) {
+    // Undo chmods so the folder can be removed.
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (!lstatSync(path).isSymbolicLink()) chmodSync(path, lstatSync(path).isDirectory() ? 0o755 : 0o644);
+    }
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The `keras-lint: FILE: reason` lines of stderr, by file. */
+function problems(stderr: string): Map<string, string> {
+  const byFile = new Map<string, string>();
+  for (const line of stderr.split('\n')) {
+    const m = /^keras-lint: (.+?): (.+)$/.exec(line);
+    if (m) {
+      expect(byFile.has(m[1]), `${m[1]} reported twice`).toBe(false);
+      byFile.set(m[1], m[2]);
+    }
+  }
+  return byFile;
+}
+
+interface JsonFinding {
+  filename: string;
+  code: string;
+  location: { row: number; column: number };
+  cell: number | null;
+}
+
+/** `file:row:col CODE` of each finding of a JSON report, relative to `dir`. */
+function findings(stdout: string, dir: string): string[] {
+  return (JSON.parse(stdout) as JsonFinding[]).map((f) => `${f.filename.slice(dir.length + 1)}:${f.cell === null ? '' : `cell ${f.cell}:`}${f.location.row}:${f.location.column} ${f.code}`);
+}
+
+/** A softmax head of 10 units trained with binary_crossentropy (KL002 at 6:38) and the accuracy it misreads (KL001 at 6:70). */
+const MISTAKE = `from tensorflow import keras
+
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+y_train = keras.utils.to_categorical(y_train, 10)
+model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=1)
+`;
+
+/** A linear 10-unit head with a probability loss: KL009, whose fix is not safe without a known flavour. */
+const UNSAFE_ONLY = `from tensorflow import keras
+
+reg = keras.Sequential([keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1)])
+reg.compile(optimizer="adam", loss="mse", metrics=["mae"])
+
+logits = keras.Sequential([keras.layers.Dense(10)])
+logits.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+`;
+
+function notebook(cells: { cell_type: string; source: string | string[] }[], language = 'python'): string {
+  return JSON.stringify({ cells: cells.map((c) => ({ metadata: {}, ...c })), metadata: { kernelspec: { language, name: language } }, nbformat: 4, nbformat_minor: 5 }, null, 1);
+}
+
+/** About `lines` lines of ordinary code, then MISTAKE. */
+function hugeScript(lines: number): string {
+  const block = ['def step_%(x, scale=2):', '    y = x * scale', '    if y > 10:', '        return y - 1', '    return y', '', 'values_% = [step_%(i) for i in range(10)]', ''];
+  const out: string[] = [];
+  for (let i = 0; out.length < lines; i++) out.push(...block.map((l) => l.replace(/%/g, String(i))));
+  return out.join('\n') + '\n' + MISTAKE;
+}
+
+describe('check: files that cannot be checked', () => {
+  it('reports each bad file once on stderr, checks all the others, exits 1', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    writeFileSync(join(dir, 'binary.py'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    writeFileSync(join(dir, 'latin1.py'), Buffer.from('x = "caf\xe9"\n', 'latin1'));
+    writeFileSync(join(dir, 'broken.ipynb'), '{"cells": [{"cell_type": "code", "source": ["import keras\\n"');
+    writeFileSync(join(dir, 'no_cells.ipynb'), JSON.stringify({ metadata: {}, nbformat: 4 }));
+    writeFileSync(join(dir, 'r_kernel.ipynb'), notebook([{ cell_type: 'code', source: 'x <- c(1, 2)' }], 'R'));
+    // Cells without sources or types, and cells that are not objects, are not code: skipped, the rest checked.
+    writeFileSync(join(dir, 'odd_cells.ipynb'), JSON.stringify({ cells: [{ cell_type: 'code' }, 7, null, { source: 'x = 1' }, { cell_type: 'code', source: MISTAKE }], metadata: {}, nbformat: 4 }));
+    writeFileSync(join(dir, 'huge.py'), hugeScript(50_000));
+    symlinkSync('loop_b.py', join(dir, 'loop_a.py'));
+    symlinkSync('loop_a.py', join(dir, 'loop_b.py'));
+    symlinkSync('gone.py', join(dir, 'dangling.py'));
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('..', join(dir, 'sub', 'up'));
+    writeFileSync(join(dir, 'sub', 'nested.py'), MISTAKE);
+
+    const start = Date.now();
+    const run = keraslint(['check', '.', '--format', 'json'], dir);
+    expect(Date.now() - start).toBeLessThan(20_000);
+
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({
+      'binary.py': 'not a text file (contains NUL bytes)',
+      'broken.ipynb': expect.stringMatching(/^not a valid notebook: invalid JSON/),
+      'dangling.py': expect.stringMatching(/^cannot read: broken symlink/),
+      'latin1.py': 'not valid UTF-8 text',
+      'loop_a.py': 'cannot read: symlink loop',
+      'loop_b.py': 'cannot read: symlink loop',
+      'no_cells.ipynb': expect.stringMatching(/^not a valid notebook: no "cells" list/),
+      'r_kernel.ipynb': 'not a Python notebook (kernel language: r)',
+    });
+    const hugeRow = hugeScript(50_000).split('\n').length - 8 + 6;
+    // Each file once, though sub/up leads back into the folder.
+    expect(findings(run.stdout, dir)).toEqual([
+      'good.py:6:38 KL002',
+      'good.py:6:70 KL001',
+      `huge.py:${hugeRow}:38 KL002`,
+      `huge.py:${hugeRow}:70 KL001`,
+      'odd_cells.ipynb:cell 5:6:38 KL002',
+      'odd_cells.ipynb:cell 5:6:70 KL001',
+      'sub/nested.py:6:38 KL002',
+      'sub/nested.py:6:70 KL001',
+    ]);
+    expect(run.code).toBe(1);
+
+  });
+
+  it('a file without read permission is reported, the others checked (skipped as root, who reads anything)', (context) => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    writeFileSync(join(dir, 'secret.py'), MISTAKE);
+    chmodSync(join(dir, 'secret.py'), 0o000);
+    let readable = true;
+    try {
+      readFileSync(join(dir, 'secret.py'));
+    } catch {
+      readable = false;
+    }
+    if (readable) context.skip('running as root: chmod 000 does not stop reads here');
+    const run = keraslint(['check', '.', '--format', 'json'], dir);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'secret.py': 'cannot read: EACCES' });
+    expect(findings(run.stdout, dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(run.code).toBe(1);
+  });
+
+  it('a named pipe given on the command line is reported, not read (a read would never return)', (context) => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    if (spawnSync('mkfifo', [join(dir, 'pipe.py')]).status !== 0) context.skip('mkfifo is not available');
+    const run = keraslint(['check', 'pipe.py', 'good.py', '--format', 'json'], dir);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'pipe.py': 'not a regular file' });
+    expect(findings(run.stdout, dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(run.code).toBe(1);
+  });
+
+  it('a file over the size limit is reported without being read whole', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    writeFileSync(join(dir, 'weights.py'), `W = "${'0'.repeat(11 * 1024 * 1024)}"\n`);
+    const run = keraslint(['check', '.', '--format', 'json'], dir);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'weights.py': 'file too large (11.0 MB; the limit is 10 MB)' });
+    expect(findings(run.stdout, dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(run.code).toBe(1);
+  });
+
+  it('a folder it cannot list is reported, the others checked (skipped as root)', (context) => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    mkdirSync(join(dir, 'private'));
+    writeFileSync(join(dir, 'private', 'hidden.py'), MISTAKE);
+    chmodSync(join(dir, 'private'), 0o000);
+    let listable = true;
+    try {
+      readdirSync(join(dir, 'private'));
+    } catch {
+      listable = false;
+    }
+    if (listable) context.skip('running as root: chmod 000 does not stop listing here');
+    const run = keraslint(['check', '.', '--format', 'json'], dir);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ private: 'cannot list folder: EACCES' });
+    expect(findings(run.stdout, dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(run.code).toBe(1);
+  });
+
+  it('unreadable files still make the exit code 1 when the readable ones are clean', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'clean.py'), 'import keras\nx = 1\n');
+    writeFileSync(join(dir, 'broken.ipynb'), 'not json');
+    const run = keraslint(['check', '.'], dir);
+    expect(run.stdout).toBe('No problems found in the files that could be checked.\n');
+    expect(run.stderr).toMatch(/^keras-lint: broken\.ipynb: not a valid notebook: invalid JSON/);
+    expect(run.code).toBe(1);
+  });
+
+  it('usage errors exit 2 and print no report', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    for (const args of [['check', '--frobnicate', '.'], ['check', '.', '--format', 'xml'], ['check', '.', '--select', 'KL999'], ['check', '--keras-version', 'keras9'], ['lint', '.'], ['check', '--format']]) {
+      const run = keraslint(args, dir);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout, args.join(' ')).toBe('');
+      expect(run.stderr, args.join(' ')).toMatch(/^keras-lint: error: /);
+    }
+  });
+});
+
+describe('check --fix: never loses data', () => {
+  /** Every name in the folder, hidden ones included (temp files are hidden). */
+  const names = (dir: string) => readdirSync(dir).sort();
+
+  it('writes the fixes, leaves no temp file, keeps the file mode, and reports only what is left', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'train.py'), MISTAKE + '\n' + UNSAFE_ONLY.replace('from tensorflow import keras\n', ''));
+    chmodSync(join(dir, 'train.py'), 0o754);
+    const before = names(dir);
+    const run = keraslint(['check', '.', '--fix', '--format', 'json'], dir);
+    const fixed = readFileSync(join(dir, 'train.py'), 'utf8');
+    expect(fixed).toContain('model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["categorical_accuracy"])');
+    expect(names(dir)).toEqual(before);
+    expect(statSync(join(dir, 'train.py')).mode & 0o777).toBe(0o754);
+    // The report is of the fixed file: only the finding without a safe fix.
+    expect(findings(run.stdout, dir)).toEqual(['train.py:14:39 KL009']);
+    expect(run.stderr).toBe('keras-lint: fixed 2 problems\n');
+    expect(run.code).toBe(1);
+    // And it is what a fresh check sees.
+    expect(findings(keraslint(['check', '.', '--format', 'json'], dir).stdout, dir)).toEqual(['train.py:14:39 KL009']);
+  });
+
+  it('leaves a file byte for byte when its fixes would break parsing', () => {
+    const dir = scratch();
+    // The fix for KL002 imports CategoricalCrossentropy below the last import line, which here is inside an open bracket.
+    const code = `from keras.losses import BinaryCrossentropy; from keras.layers import Dense; from keras.models import Sequential; labels = [
+    0, 1, 2]
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
+`;
+    writeFileSync(join(dir, 'fragile.py'), code);
+    const before = names(dir);
+    const run = keraslint(['check', '.', '--fix', '--format', 'json'], dir);
+    expect(readFileSync(join(dir, 'fragile.py'), 'utf8')).toBe(code);
+    expect(names(dir)).toEqual(before);
+    expect(findings(run.stdout, dir)).toEqual(['fragile.py:4:20 KL002', 'fragile.py:4:51 KL001']);
+    expect(run.code).toBe(1);
+  });
+
+  it('two fixes wanting the same activation are applied once, consistently', () => {
+    const dir = scratch();
+    // KL004 (softmax over one unit) and KL005 (categorical loss on one unit) both turn the head into sigmoid.
+    writeFileSync(
+      join(dir, 'one_unit.py'),
+      `from keras.layers import Dense\nfrom keras.models import Sequential\n\nmodel = Sequential([Dense(64, activation='relu'), Dense(1, activation='softmax')])\nmodel.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])\n`,
+    );
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(readFileSync(join(dir, 'one_unit.py'), 'utf8')).toBe(
+      `from keras.layers import Dense\nfrom keras.models import Sequential\n\nmodel = Sequential([Dense(64, activation='relu'), Dense(1, activation='sigmoid')])\nmodel.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])\n`,
+    );
+    expect(run.stdout).toBe('All checks passed!\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('fixes a symlinked script where it lives, keeping the link', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'train.py'), MISTAKE);
+    symlinkSync(join('real', 'train.py'), join(dir, 'linked.py'));
+    keraslint(['check', 'linked.py', '--fix'], dir);
+    expect(lstatSync(join(dir, 'linked.py')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real', 'train.py'), 'utf8')).toContain('loss="categorical_crossentropy"');
+    expect(names(join(dir, 'real'))).toEqual(['train.py']);
+  });
+
+  it('a folder it cannot write to: the file is reported, kept intact, and no temp file appears (skipped as root)', (context) => {
+    const dir = scratch();
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    writeFileSync(join(locked, 'train.py'), MISTAKE);
+    chmodSync(locked, 0o555);
+    let writable = true;
+    try {
+      writeFileSync(join(locked, '.probe'), '');
+      rmSync(join(locked, '.probe'));
+    } catch {
+      writable = false;
+    }
+    if (writable) {
+      chmodSync(locked, 0o755);
+      context.skip('running as root: a read-only folder is still writable here');
+    }
+    const run = keraslint(['check', '.', '--fix', '--format', 'json'], dir);
+    chmodSync(locked, 0o755);
+    expect(readFileSync(join(locked, 'train.py'), 'utf8')).toBe(MISTAKE);
+    expect(names(locked)).toEqual(['train.py']);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'locked/train.py': 'cannot write: EACCES' });
+    expect(run.code).toBe(1);
+  });
+
+  it('broken files next to fixable ones are left byte for byte', () => {
+    const dir = scratch();
+    const broken = '{"cells": [{"cell_type": "code", "source": "model.compile(loss=\'binary_crossentropy\')"';
+    writeFileSync(join(dir, 'broken.ipynb'), broken);
+    const junk = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x0a]);
+    writeFileSync(join(dir, 'junk.py'), junk);
+    writeFileSync(join(dir, 'train.py'), MISTAKE);
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(readFileSync(join(dir, 'broken.ipynb'), 'utf8')).toBe(broken);
+    expect(readFileSync(join(dir, 'junk.py')).equals(junk)).toBe(true);
+    expect(readFileSync(join(dir, 'train.py'), 'utf8')).toContain('loss="categorical_crossentropy"');
+    expect([...problems(run.stderr).keys()]).toEqual(['broken.ipynb', 'junk.py']);
+    expect(run.stderr).toContain('keras-lint: fixed 2 problems\n');
+    expect(run.code).toBe(1);
+  });
+});

@@ -7,7 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Node } from 'web-tree-sitter';
 import { initParser } from '../server/src/core/analyze';
 import { parsePython } from '../server/src/core/parser';
-import { ParsedDocuments } from '../server/src/lsp/documents';
+import { MAX_KEPT_TREES, ParsedDocuments } from '../server/src/lsp/documents';
 
 beforeAll(async () => {
   await initParser();
@@ -105,5 +105,26 @@ describe('ParsedDocuments', () => {
     handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'y = 2\n' } });
     expect(store.treeFor(store.get(uri)!).rootNode.text).toBe('y = 2\n');
     store.dispose();
+  });
+
+  it('keeps trees only for the most recently used documents, and re-parses the others on demand', () => {
+    const store = new ParsedDocuments();
+    const { connection, handlers } = fakeConnection();
+    store.documents.listen(connection as never);
+    const uris = Array.from({ length: MAX_KEPT_TREES + 6 }, (_, i) => `file:///many/${i}.py`);
+    uris.forEach((uri, i) => handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: `x${i} = ${i}\n` } }));
+    const trees = uris.map((uri) => store.treeFor(store.get(uri)!));
+    expect(store.keptTrees).toBe(MAX_KEPT_TREES);
+    // The last one used is kept (the same tree); the first was forgotten and comes back re-parsed.
+    const last = uris[uris.length - 1];
+    expect(store.treeFor(store.get(last)!)).toBe(trees[trees.length - 1]);
+    const again = store.treeFor(store.get(uris[0])!);
+    expect(again.rootNode.text).toBe('x0 = 0\n');
+    // An edit to a document whose tree was forgotten still gives the right tree.
+    handlers.change!({ textDocument: { uri: uris[1], version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 6 } }, text: '42' }] });
+    expect(dump(store.treeFor(store.get(uris[1])!).rootNode)).toEqual(dump(parsePython('x1 = 42\n').rootNode));
+    expect(store.keptTrees).toBe(MAX_KEPT_TREES);
+    store.dispose();
+    expect(store.keptTrees).toBe(0);
   });
 });

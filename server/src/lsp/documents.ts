@@ -1,10 +1,15 @@
 // Open documents (files and notebook cells) with a tree-sitter tree each. Incremental LSP changes
 // are applied to the tree with tree.edit as they arrive; the tree is re-parsed (reusing the edited
 // old tree) only when someone asks for it, and old trees are deleted (wasm memory is manual).
+// Only the most recently used trees are kept: a 2,000-line file's tree takes about 3 MB of wasm
+// memory, which never shrinks, and a document not being edited gains nothing from keeping one.
 import { TextDocuments, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Edit, type Point, type Tree } from 'web-tree-sitter';
 import { parsePython } from '../core/parser';
+
+/** How many documents keep their tree between requests (the ones being edited, typically one). */
+export const MAX_KEPT_TREES = 4;
 
 interface TreeEntry {
   tree: Tree | null;
@@ -34,12 +39,30 @@ export class ParsedDocuments {
   /** The up-to-date tree of an open document (parsed now if needed). The store owns it: do not delete it. */
   treeFor(document: TextDocument): Tree {
     const entry = this.trees.get(document.uri) ?? { tree: null, parsedVersion: null };
-    if (entry.tree && entry.parsedVersion === document.version) return entry.tree;
+    // Map order is recency order: the document used now moves to the end.
+    this.trees.delete(document.uri);
+    if (entry.tree && entry.parsedVersion === document.version) {
+      this.trees.set(document.uri, entry);
+      return entry.tree;
+    }
     const old = entry.tree;
     const tree = parsePython(document.getText(), old);
     old?.delete();
     this.trees.set(document.uri, { tree, parsedVersion: document.version });
+    this.forgetLeastRecent();
     return tree;
+  }
+
+  /** How many trees are held now (for tests). */
+  get keptTrees(): number {
+    return this.trees.size;
+  }
+
+  private forgetLeastRecent(): void {
+    for (const uri of this.trees.keys()) {
+      if (this.trees.size <= MAX_KEPT_TREES) return;
+      this.dropTree(uri);
+    }
   }
 
   dispose(): void {

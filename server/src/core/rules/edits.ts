@@ -25,7 +25,11 @@ export function fileStyle(text: string, root: Node, imports: Map<string, string>
   for (const child of root.namedChildren) {
     if (!child) continue;
     if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
-      importInsertAt = lineEnd(text, child.endIndex);
+      const end = lineEnd(text, child.endIndex);
+      // `import a; x = [` goes on past the import: a new line there could land inside that code, so
+      // the new import goes above the line instead.
+      const restOfLine = text.slice(child.endIndex, end);
+      importInsertAt = /^\s*(#.*)?\s*$/.test(restOfLine) ? end : text.lastIndexOf('\n', child.startIndex - 1) + 1;
     }
   }
   const paths = [...imports.values()];

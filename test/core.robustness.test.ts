@@ -35,6 +35,14 @@ describe('robustness', () => {
       'class A(A):\n    pass\nA()\n',
       '\u0000\u0001 model.compile(loss=',
     ];
-    for (const input of inputs) expect(() => analyzeText(input)).not.toThrow();
+    // Each with a compile call, so that it is parsed and interpreted, not skipped as non-Keras.
+    for (const input of inputs) expect(() => analyzeText(`${input}\nmodel.compile(loss='mse')\n`)).not.toThrow();
+  });
+
+  it('does not parse files that can hold no finding (no compile call, no softmax)', () => {
+    // Broken code in a file with neither is not even parsed: no syntax errors are reported for it.
+    expect(analyzeText('def f(:\n    x = [\n').hasSyntaxErrors).toBe(false);
+    expect(analyzeText('def f(:\n    x = [\nm.compile(\n').hasSyntaxErrors).toBe(true);
+    expect(analyzeText('x = tf.nn.Softmax(\n').hasSyntaxErrors).toBe(true);
   });
 });

@@ -15,12 +15,18 @@ import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, TrainingCo
 
 export { initParser } from './parser';
 
+const MAY_HAVE_FINDINGS = /compile|softmax/i;
+
 /** Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of `text`. */
 export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
+  const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
+  // Every rule needs a compile call or a softmax: a file with neither (most Python files of a
+  // project) cannot have a finding, so it is not interpreted, nor parsed unless a tree is given.
+  const nothing = (hasSyntaxErrors: boolean): AnalysisResult => ({ findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors });
+  if (!MAY_HAVE_FINDINGS.test(text)) return nothing(tree ? tree.rootNode.hasError : false);
   const ownTree = tree ? null : parsePython(text);
   const root = (tree ?? ownTree!).rootNode;
   try {
-    const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, root);
     const interpreter = new Interpreter();
     const facts = interpreter.run(root);
     const style = fileStyle(text, root, facts.imports);

@@ -1,7 +1,6 @@
 // Which Keras a file is written for (rules.md "Version aware"): the user's setting first, then
 // versions pinned in the workspace, then what the code itself uses. The flavour decides what
 // 'accuracy' resolves to (KL001), what 'Accuracy' means (KL011) and which fixes are offered.
-import type { Node } from 'web-tree-sitter';
 import type { Flavour, FlavourInfo, FlavourSetting, WorkspacePins } from './types';
 
 /** The flavour one pinned requirement implies, or null when the pin spans flavours or names no Keras. */
@@ -98,8 +97,7 @@ const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
 const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */
-export function flavourFromCode(root: Node): CodeEvidence {
-  const raw = root.text;
+export function flavourFromCode(raw: string): CodeEvidence {
   // Stripping comments and strings costs a pass over the file: only done to confirm a signal the
   // raw text already shows (most files show none).
   let uncommented: string | null = null;
@@ -119,8 +117,8 @@ export function flavourFromCode(root: Node): CodeEvidence {
 }
 
 /** Setting > workspace pins > code. Graph mode is read from the code whatever decided the flavour. */
-export function resolveFlavour(setting: FlavourSetting | undefined, pins: WorkspacePins | null, root: Node): FlavourInfo {
-  const code = flavourFromCode(root);
+export function resolveFlavour(setting: FlavourSetting | undefined, pins: WorkspacePins | null, text: string): FlavourInfo {
+  const code = flavourFromCode(text);
   const legacyGraphMode = code.legacyGraphMode;
   if (setting && setting !== 'auto') return { flavour: setting, source: 'setting', evidence: ['keras-lint flavour setting'], legacyGraphMode };
   if (pins && pins.flavour !== 'unknown') return { flavour: pins.flavour, source: 'workspace', evidence: pins.evidence, legacyGraphMode };

@@ -6,22 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { Edit, type Tree } from 'web-tree-sitter';
 import { analyzeText, initParser } from '../../server/src/core/analyze';
-import { parsePython } from '../../server/src/core/parser';
+import { parsePython, pointAt } from '../../server/src/core/parser';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function point(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
 }
 
 /** Offsets just after a digit of an `epochs=`/`Dense(` number, spread over the file: typing there changes a fact. */
@@ -63,7 +53,7 @@ async function main(): Promise<void> {
   for (const at of editPlaces(text, rounds)) {
     const start = performance.now();
     const next = text.slice(0, at) + '1' + text.slice(at);
-    const startPosition = point(text, at);
+    const startPosition = pointAt(text, at);
     tree.edit(new Edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition, oldEndPosition: startPosition, newEndPosition: { row: startPosition.row, column: startPosition.column + 1 } }));
     const newTree = parsePython(next, tree);
     const parsed = performance.now();

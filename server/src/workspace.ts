@@ -31,6 +31,8 @@ export interface LoadedConfig {
 
 const DEPENDENCY_FILES = /^(requirements[\w.-]*\.(txt|in)|pyproject\.toml|setup\.cfg|Pipfile|environment\.ya?ml)$/i;
 
+// Keyed by the checked file's folder: every file of a folder shares its project, so the walk up the
+// parent folders happens once per folder, not once per file (or per keystroke).
 const pinsCache = new Map<string, WorkspacePins | null>();
 const configCache = new Map<string, LoadedConfig>();
 
@@ -45,10 +47,12 @@ export function clearWorkspaceCaches(): void {
  * (or a `.git`, which ends the search).
  */
 export function findWorkspacePins(filePath: string): WorkspacePins | null {
-  const dir = projectDir(dirname(resolve(filePath)));
-  if (dir === null) return null;
-  if (!pinsCache.has(dir)) pinsCache.set(dir, readPins(dir));
-  return pinsCache.get(dir) ?? null;
+  const folder = dirname(resolve(filePath));
+  if (!pinsCache.has(folder)) {
+    const dir = projectDir(folder);
+    pinsCache.set(folder, dir === null ? null : readPins(dir));
+  }
+  return pinsCache.get(folder) ?? null;
 }
 
 function projectDir(start: string): string | null {
@@ -133,21 +137,21 @@ function poetrySpec(version: string): string {
 
 /** `[tool.keras-lint]` of the nearest pyproject.toml above `filePath` that has one. */
 export function loadProjectConfig(filePath: string): LoadedConfig {
-  const start = dirname(resolve(filePath));
+  const folder = dirname(resolve(filePath));
+  let loaded = configCache.get(folder);
+  if (!loaded) {
+    loaded = findProjectConfig(folder);
+    configCache.set(folder, loaded);
+  }
+  return loaded;
+}
+
+function findProjectConfig(start: string): LoadedConfig {
   for (let dir = start; ; dir = dirname(dir)) {
-    const cached = configCache.get(dir);
-    if (cached) return cached;
     const pyproject = join(dir, 'pyproject.toml');
     const loaded = existsSync(pyproject) ? readConfig(pyproject) : null;
-    if (loaded) {
-      configCache.set(dir, loaded);
-      return loaded;
-    }
-    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) {
-      const none: LoadedConfig = { config: {}, path: null, problems: [] };
-      configCache.set(dir, none);
-      return none;
-    }
+    if (loaded) return loaded;
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return { config: {}, path: null, problems: [] };
   }
 }
 

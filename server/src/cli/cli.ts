@@ -75,7 +75,7 @@ function analysisOptions(args: CheckArgs, configs: ConfigReporter, path: string)
   const config = configs.forFile(path).config;
   return {
     flavour: args.kerasVersion ?? config.kerasVersion ?? 'auto',
-    workspacePins: configs.pins(path),
+    workspacePins: findWorkspacePins(path),
     select: args.select ?? config.select,
     ignore: [...(config.ignore ?? []), ...args.ignore],
     severity: config.severity,
@@ -85,26 +85,11 @@ function analysisOptions(args: CheckArgs, configs: ConfigReporter, path: string)
 /** Loads each file's `[tool.keras-lint]` and warns once about each config file's problems. */
 class ConfigReporter {
   private readonly warned = new Set<string>();
-  // Configs and pins depend only on a file's folder: look each folder up once per run, not again
-  // (walking the parent folders) for every file of a large folder.
-  private readonly byFolder = new Map<string, LoadedConfig>();
-  private readonly pinsByFolder = new Map<string, ReturnType<typeof findWorkspacePins>>();
 
   constructor(private readonly io: CliIo) {}
 
-  pins(path: string): ReturnType<typeof findWorkspacePins> {
-    const folder = dirname(path);
-    if (!this.pinsByFolder.has(folder)) this.pinsByFolder.set(folder, findWorkspacePins(path));
-    return this.pinsByFolder.get(folder) ?? null;
-  }
-
   forFile(path: string): LoadedConfig {
-    const folder = dirname(path);
-    let loaded = this.byFolder.get(folder);
-    if (!loaded) {
-      loaded = loadProjectConfig(path);
-      this.byFolder.set(folder, loaded);
-    }
+    const loaded = loadProjectConfig(path);
     if (loaded.path && !this.warned.has(loaded.path)) {
       this.warned.add(loaded.path);
       for (const problem of loaded.problems) this.io.stderr.write(`keras-lint: warning: ${problem}\n`);

@@ -3,7 +3,7 @@
 // node_modules; lookups are lazy so a packaged extension without node_modules never touches them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Point, type Tree } from 'web-tree-sitter';
 
 let ready: Promise<Language> | null = null;
 let python: Language | null = null;
@@ -64,4 +64,15 @@ export function parsePython(text: string, oldTree?: Tree | null): Tree {
   const tree = sharedParser.parse(text, oldTree ?? null);
   if (!tree) throw new Error('keras-lint: tree-sitter returned no tree');
   return tree;
+}
+
+/** tree-sitter's point for an offset (for tree.edit): rows split at "\n" only (a lone "\r" is no line break to it). */
+export function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
 }

@@ -5,8 +5,8 @@
 // memory, which never shrinks, and a document not being edited gains nothing from keeping one.
 import { TextDocuments, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Edit, type Point, type Tree } from 'web-tree-sitter';
-import { parsePython } from '../core/parser';
+import { Edit, type Tree } from 'web-tree-sitter';
+import { parsePython, pointAt } from '../core/parser';
 
 /** How many documents keep their tree between requests (the ones being edited, typically one). */
 export const MAX_KEPT_TREES = 4;
@@ -104,15 +104,4 @@ export class ParsedDocuments {
     this.trees.get(uri)?.tree?.delete();
     this.trees.delete(uri);
   }
-}
-
-/** tree-sitter's point for an offset: rows split at "\n" only (a lone "\r" is no line break to it). */
-function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
 }

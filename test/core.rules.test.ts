@@ -482,6 +482,21 @@ m2.compile(loss='categorical_crossentropy')
   });
 });
 
+describe('control flow at the top level', () => {
+  it('checks the code after a guard that may raise', () => {
+    const code = `import sys
+import tensorflow as tf
+if not tf.config.list_physical_devices('GPU'):
+    raise SystemExit('no GPU')
+${MNIST_ONEHOT}`;
+    expect(flagged(code, { flavour: 'keras2' })).toEqual(["KL002 'binary_crossentropy'", "KL001 'accuracy'"]);
+  });
+
+  it('does not check code after a raise that always runs', () => {
+    expect(flagged(`raise SystemExit('moved to train.py')\n${MNIST_ONEHOT}`, { flavour: 'keras2' })).toEqual([]);
+  });
+});
+
 describe("what 'accuracy' becomes (inlay hints)", () => {
   const hints = (code: string, flavour: 'auto' | 'keras2' | 'keras3') =>
     analyzeText(code, { flavour }).accuracyHints.map((h) => `${code.slice(h.span.start, h.span.end)} → ${h.resolvesTo}`);

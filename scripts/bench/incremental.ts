@@ -1,11 +1,11 @@
 // Core-level measurement of re-analysis after a one-character edit (what the language server does on
-// each keystroke, debounce excluded): tree.edit + incremental parsePython(text, oldTree) +
-// analyzeText(text, options, tree), against a full parse + analysis of the same file.
+// each keystroke, debounce excluded): tree.edit + incremental parsePython(text, oldTree) + the
+// document's DocumentAnalyzer on the new tree, against a full parse + analysis of the same file.
 // Bundled by scripts/bench/run.mjs into .bench/; prints one JSON line.
 // Usage: node .bench/incremental.cjs FILE [ROUNDS]
 import { readFileSync } from 'node:fs';
 import { Edit, type Tree } from 'web-tree-sitter';
-import { analyzeText, initParser } from '../../server/src/core/analyze';
+import { analyzeText, DocumentAnalyzer, initParser } from '../../server/src/core/analyze';
 import { parsePython, pointAt } from '../../server/src/core/parser';
 
 function median(values: number[]): number {
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const incremental: number[] = [];
   const incrementalParse: number[] = [];
   let tree: Tree = parsePython(text);
-  analyzeText(text, options, tree);
+  const analyzer = new DocumentAnalyzer();
+  analyzer.analyze(text, options, tree);
   for (const at of editPlaces(text, rounds)) {
     const start = performance.now();
     const next = text.slice(0, at) + '1' + text.slice(at);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     tree.edit(new Edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition, oldEndPosition: startPosition, newEndPosition: { row: startPosition.row, column: startPosition.column + 1 } }));
     const newTree = parsePython(next, tree);
     const parsed = performance.now();
-    analyzeText(next, options, newTree);
+    analyzer.analyze(next, options, newTree);
     const done = performance.now();
     incremental.push(done - start);
     incrementalParse.push(parsed - start);

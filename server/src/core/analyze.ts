@@ -1,72 +1,231 @@
 // Entry points of the analysis core: text (or cells) in, findings, training contracts and accuracy
 // hints out. Parse → flavour → interpret → rules → options (select/ignore/severity).
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { RULES } from './catalog';
 import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { headsOf } from './model/heads';
-import { Interpreter } from './model/interpreter';
+import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
+import { sliceModule, type ModuleSlice } from './model/slice';
 import { joinCells, locateInCell, type VirtualNotebook } from './notebook';
 import { parsePython } from './parser';
 import { accuracyFor, ERA_NAMES, outputContexts, type Era, type OutputContext } from './rules/context';
-import { fileStyle } from './rules/edits';
+import { fileStyle, type FileStyle } from './rules/edits';
+import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkHead, checkLayer, checkOutput } from './rules/rules';
-import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, TrainingContract } from './types';
+import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, FlavourInfo, Span, TrainingContract } from './types';
 
 export { initParser } from './parser';
 
 const MAY_HAVE_FINDINGS = /compile|softmax/i;
+const MENTIONS_IMPORT = /\bimport\b/;
 
 /** Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of `text`. */
 export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
-  const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
-  // Every rule needs a compile call or a softmax: a file with neither (most Python files of a
-  // project) cannot have a finding, so it is not interpreted, nor parsed unless a tree is given.
-  const nothing = (hasSyntaxErrors: boolean): AnalysisResult => ({ findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors });
-  if (!MAY_HAVE_FINDINGS.test(text)) return nothing(tree ? tree.rootNode.hasError : false);
-  const ownTree = tree ? null : parsePython(text);
-  const root = (tree ?? ownTree!).rootNode;
-  try {
-    const interpreter = new Interpreter();
-    const facts = interpreter.run(root);
-    const style = fileStyle(text, root, facts.imports);
-    const lines = new LineIndex(text);
-    const describe = where ?? ((offset: number) => `line ${lines.position(offset).line + 1}`);
+  return new DocumentAnalyzer({ reuse: false }).analyze(text, options, tree, where);
+}
 
-    const findings: Finding[] = [];
-    const contracts: TrainingContract[] = [];
-    const accuracyHints: AccuracyHint[] = [];
+/** One top-level statement as a group result remembers it: its lines (which messages may name). */
+interface Extent {
+  start: number;
+  end: number;
+}
 
-    for (const layer of facts.layers) {
-      const f = checkLayer(layer, style);
-      if (f) findings.push(f);
+/** A group's results, with the text and the statement extents they were computed on. */
+interface RememberedGroup extends Outcome {
+  extents: Extent[];
+}
+
+/**
+ * Analyses successive versions of one document. Groups of statements (model/slice.ts) an edit did
+ * not touch keep their results, moved to their new offsets; only the groups it touched are run
+ * again. A fresh analyzer, or `{ reuse: false }`, analyses everything.
+ */
+export class DocumentAnalyzer {
+  private readonly reuse: boolean;
+  private readonly slicing: boolean;
+  private previousText = '';
+  /** Everything group results depend on besides their own statements: flavour, imports, file style. */
+  private previousContext = '';
+  private groups = new Map<string, RememberedGroup>();
+  /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped. */
+  lastRun = { groups: 0, reused: 0, skippedStatements: 0 };
+
+  /** `slicing: false` runs every statement (the reference the tests compare slicing with). */
+  constructor(options: { reuse?: boolean; slicing?: boolean } = {}) {
+    this.reuse = options.reuse ?? true;
+    this.slicing = options.slicing ?? true;
+  }
+
+  analyze(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
+    const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
+    // Every rule needs a compile call or a softmax: a file with neither (most Python files of a
+    // project) cannot have a finding, so it is not interpreted, nor parsed unless a tree is given.
+    if (!MAY_HAVE_FINDINGS.test(text)) {
+      this.forget();
+      return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
     }
-    for (const model of facts.models) {
-      for (const head of headsOf(model) ?? []) findings.push(...checkHead(head, style, describe));
+    const ownTree = tree ? null : parsePython(text);
+    const root = (tree ?? ownTree!).rootNode;
+    try {
+      const lines = new LineIndex(text);
+      const describe = where ?? ((offset: number) => `line ${lines.position(offset).line + 1}`);
+      const slice = this.slicing ? sliceModule(root, text) : null;
+      if (!slice) this.forget();
+      const outcome = slice ? this.runGroups(slice, text, root, flavour, describe) : this.runAll(text, root, flavour, describe);
+      return {
+        findings: applyOptions(dedupe(outcome.findings), options),
+        contracts: outcome.contracts.sort((a, b) => a.span.start - b.span.start),
+        accuracyHints: dedupeHints(outcome.hints).sort((a, b) => a.span.start - b.span.start),
+        flavour,
+        hasSyntaxErrors: root.hasError,
+      };
+    } catch (error) {
+      this.forget();
+      throw error;
+    } finally {
+      ownTree?.delete();
     }
-    for (const compile of facts.compiles) {
-      const contexts = outputContexts(compile, facts.fits, flavour, style, describe);
-      for (const context of contexts) {
-        findings.push(...checkOutput(context));
-        accuracyHints.push(...hintsFor(context));
+  }
+
+  private forget(): void {
+    this.previousText = '';
+    this.groups = new Map();
+  }
+
+  /** The whole module, as one program (the reference for slicing, and what a module that cannot be split gets). */
+  private runAll(text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+    const facts = new Interpreter().run(root.namedChildren.filter((n): n is Node => !!n));
+    return check(facts, fileStyle(text, root, facts.imports), flavour, describe);
+  }
+
+  /** The groups of statements that can have findings: remembered ones moved, the others run. */
+  private runGroups(slice: ModuleSlice, text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+    const topLevel = root.namedChildren.filter((n): n is Node => !!n);
+    const imports = moduleImports(topLevel.filter((n) => MENTIONS_IMPORT.test(text.slice(n.startIndex, n.endIndex))));
+    const style = fileStyle(text, root, imports);
+    const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
+    const sameContext = this.reuse && context === this.previousContext;
+    const unchangedBefore = sameContext ? commonPrefixLength(this.previousText, text) : 0;
+
+    const merged: Outcome = { findings: [], contracts: [], hints: [] };
+    const remembered = new Map<string, RememberedGroup>();
+    const toRun: { key: string; extents: Extent[] }[] = [];
+    const statements: Node[] = slice.imports.map((s) => s.node);
+    for (const group of slice.groups) {
+      const extents = group.map((s) => lineExtent(text, s.start, s.end));
+      const key = this.reuse ? groupKey(text, extents, describe) : '';
+      const old = sameContext ? this.groups.get(key) : undefined;
+      const moved = old && moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore));
+      if (moved) {
+        append(merged, moved);
+        remembered.set(key, { ...moved, extents });
+      } else {
+        toRun.push({ key, extents });
+        for (const s of group) statements.push(s.node);
       }
-      contracts.push(contractOf(compile.callee, contexts, flavour));
     }
-    return { findings: applyOptions(dedupe(findings), options), contracts, accuracyHints: dedupeHints(accuracyHints), flavour, hasSyntaxErrors: root.hasError };
-  } finally {
-    ownTree?.delete();
+
+    this.lastRun = { groups: slice.groups.length, reused: slice.groups.length - toRun.length, skippedStatements: slice.skipped };
+    if (toRun.length) {
+      statements.sort((a, b) => a.startIndex - b.startIndex);
+      const fresh = check(new Interpreter().run(statements), style, flavour, describe);
+      append(merged, fresh);
+      if (this.reuse) rememberByGroup(fresh, toRun, remembered);
+    }
+    if (this.reuse) {
+      this.previousText = text;
+      this.previousContext = context;
+      this.groups = remembered;
+    }
+    return merged;
   }
 }
 
-/** Analyses a notebook's code cells as one program; spans are in `notebook.text` (map with locateInCell). */
-export function analyzeNotebook(cellTexts: readonly string[], options: AnalysisOptions = {}, cellNumbers?: readonly number[]): { notebook: VirtualNotebook; result: AnalysisResult } {
+/** From the start of a statement's first line to the end of its last line (with the newline). */
+function lineExtent(text: string, start: number, end: number): Extent {
+  const nl = text.indexOf('\n', end);
+  return { start: text.lastIndexOf('\n', start - 1) + 1, end: nl < 0 ? text.length : nl + 1 };
+}
+
+/** A group's identity: the text of its statements' lines and where they are (messages name lines and cells). */
+function groupKey(text: string, extents: Extent[], describe: (offset: number) => string): string {
+  return extents.map((e) => `${describe(e.start)}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
+}
+
+/** Offsets inside a statement's lines move with it; others stay where they are if nothing before them changed. */
+function offsetMover(from: Extent[], to: Extent[], unchangedBefore: number): MoveOffset {
+  return (offset) => {
+    for (let i = 0; i < from.length; i++) {
+      if (offset >= from[i].start && offset <= from[i].end) return offset - from[i].start + to[i].start;
+    }
+    return offset < unchangedBefore ? offset : null;
+  };
+}
+
+/**
+ * Splits a run's results by the group whose lines hold their main span. A result outside every
+ * group that ran (none is expected) leaves those groups unremembered, so they simply run again.
+ */
+function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[] }[], into: Map<string, RememberedGroup>): void {
+  const byGroup = groups.map((): Outcome => ({ findings: [], contracts: [], hints: [] }));
+  const groupAt = (offset: number): number => groups.findIndex((g) => g.extents.some((e) => offset >= e.start && offset < e.end));
+  let placed = true;
+  const place = <T>(items: T[], spanOf: (item: T) => Span, list: (o: Outcome) => T[]): void => {
+    for (const item of items) {
+      const i = groupAt(spanOf(item).start);
+      if (i < 0) placed = false;
+      else list(byGroup[i]).push(item);
+    }
+  };
+  place(fresh.findings, (f) => f.span, (o) => o.findings);
+  place(fresh.contracts, (c) => c.span, (o) => o.contracts);
+  place(fresh.hints, (h) => h.span, (o) => o.hints);
+  if (!placed) return;
+  groups.forEach((g, i) => into.set(g.key, { ...byGroup[i], extents: g.extents }));
+}
+
+function append(into: Outcome, more: Outcome): void {
+  into.findings.push(...more.findings);
+  into.contracts.push(...more.contracts);
+  into.hints.push(...more.hints);
+}
+
+/** The rules over what the interpreter found: findings, contracts and hints, not yet filtered. */
+function check(facts: ProgramFacts, style: FileStyle, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+  const findings: Finding[] = [];
+  const contracts: TrainingContract[] = [];
+  const hints: AccuracyHint[] = [];
+  for (const layer of facts.layers) {
+    const f = checkLayer(layer, style);
+    if (f) findings.push(f);
+  }
+  for (const model of facts.models) {
+    for (const head of headsOf(model) ?? []) findings.push(...checkHead(head, style, describe));
+  }
+  for (const compile of facts.compiles) {
+    const contexts = outputContexts(compile, facts.fits, flavour, style, describe);
+    for (const context of contexts) {
+      findings.push(...checkOutput(context));
+      hints.push(...hintsFor(context));
+    }
+    contracts.push(contractOf(compile.callee, contexts, flavour));
+  }
+  return { findings, contracts, hints };
+}
+
+/**
+ * Analyses a notebook's code cells as one program; spans are in `notebook.text` (map with
+ * locateInCell). An editor passes the notebook's DocumentAnalyzer to re-run only what an edit touched.
+ */
+export function analyzeNotebook(cellTexts: readonly string[], options: AnalysisOptions = {}, cellNumbers?: readonly number[], analyzer?: DocumentAnalyzer): { notebook: VirtualNotebook; result: AnalysisResult } {
   const notebook = joinCells(cellTexts);
   const lineIndexes = cellTexts.map((cell) => new LineIndex(cell));
   const where = (offset: number): string => {
     const { cell, offset: local } = locateInCell(notebook, offset);
     return `cell ${cellNumbers?.[cell] ?? cell + 1}, line ${lineIndexes[cell].position(local).line + 1}`;
   };
-  return { notebook, result: analyzeText(notebook.text, options, undefined, where) };
+  return { notebook, result: (analyzer ?? new DocumentAnalyzer({ reuse: false })).analyze(notebook.text, options, undefined, where) };
 }
 
 function applyOptions(findings: Finding[], options: AnalysisOptions): Finding[] {

@@ -4,7 +4,7 @@
 // documents changed meanwhile is dropped. A failing run is logged and the last good result kept.
 import { NotebookCellKind, type Connection, type Diagnostic, type NotebookDocument, type NotebookDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeNotebook, analyzeText } from '../core/analyze';
+import { analyzeNotebook, DocumentAnalyzer } from '../core/analyze';
 import { isSuppressed } from '../core/suppression';
 import { diagnosticsOf } from './diagnostics';
 import type { ParsedDocuments } from './documents';
@@ -14,6 +14,8 @@ import { makePart, type Snapshot, type SnapshotPart } from './snapshot';
 export class Checker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly snapshots = new Map<string, Snapshot>();
+  /** Per open file: re-analysis after an edit re-runs only the statements the edit can affect. */
+  private readonly analyzers = new Map<string, DocumentAnalyzer>();
   /** Diagnostics last published per document URI (only non-empty lists are kept). */
   private readonly published = new Map<string, Diagnostic[]>();
   private readonly openNotebooks = new Set<string>();
@@ -47,6 +49,7 @@ export class Checker {
   notebookClosed(notebook: NotebookDocument): void {
     this.openNotebooks.delete(notebook.uri);
     this.cancel(notebook.uri);
+    this.analyzers.delete(notebook.uri);
     const cells = new Set(notebook.cells.map((c) => c.document));
     for (const part of this.snapshots.get(notebook.uri)?.parts ?? []) cells.add(part.uri);
     this.snapshots.delete(notebook.uri);
@@ -57,6 +60,7 @@ export class Checker {
   documentClosed(uri: string): void {
     this.cancel(uri);
     this.snapshots.delete(uri);
+    this.analyzers.delete(uri);
     this.disabled.delete(uri);
     this.clearDiagnostics(uri);
   }
@@ -92,6 +96,12 @@ export class Checker {
     this.timers.clear();
   }
 
+  private analyzerFor(key: string): DocumentAnalyzer {
+    let analyzer = this.analyzers.get(key);
+    if (!analyzer) this.analyzers.set(key, (analyzer = new DocumentAnalyzer()));
+    return analyzer;
+  }
+
   private cancel(key: string): void {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
@@ -117,7 +127,7 @@ export class Checker {
     // Only Python is checked (a client may sync other languages to us).
     if (!settings.enable || document.languageId !== 'python') return this.disable(uri, [uri]);
     const text = document.getText();
-    const result = analyzeText(text, settings.options, this.docs.treeFor(document));
+    const result = this.analyzerFor(uri).analyze(text, settings.options, this.docs.treeFor(document));
     const findings = result.findings.filter((f) => !isSuppressed(text, f));
     const parts = [makePart(uri, document.version, 0, text)];
     this.commit({ key: uri, text, parts, result, findings, settings, cellNumbers: null });
@@ -132,7 +142,7 @@ export class Checker {
       .filter((c): c is typeof c & { document: TextDocument } => c.cell.kind === NotebookCellKind.Code && c.document?.languageId === 'python');
     if (!settings.enable) return this.disable(uri, notebook.cells.map((c) => c.document));
     const texts = cells.map((c) => c.document.getText());
-    const { notebook: joined, result } = analyzeNotebook(texts, settings.options, cells.map((c) => c.index + 1));
+    const { notebook: joined, result } = analyzeNotebook(texts, settings.options, cells.map((c) => c.index + 1), this.analyzerFor(uri));
     const findings = result.findings.filter((f) => !isSuppressed(joined.text, f));
     const parts = cells.map((c, i) => makePart(c.document.uri, c.document.version, joined.cellStarts[i], texts[i]));
     const cellNumbers = new Map(cells.map((c) => [c.document.uri, c.index + 1]));

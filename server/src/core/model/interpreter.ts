@@ -28,7 +28,9 @@ type Flow = 'next' | 'stop';
 const MAX_INLINE_DEPTH = 6;
 /** Deeper expressions or blocks than this are not Keras models: unknown, and no stack overflow. */
 const MAX_NESTING = 100;
+/** Function bodies run per top-level statement (and per uncalled function), and per analysis. */
 const MAX_INLINE_CALLS = 400;
+const MAX_INLINE_CALLS_PER_RUN = 20_000;
 const MAX_LITERAL_ITEMS = 1000;
 
 const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter']);
@@ -40,6 +42,7 @@ export class Interpreter implements Library {
   private inlineDepth = 0;
   private nesting = 0;
   private inlineCalls = 0;
+  private inlineCallsInRun = 0;
   private readonly calledDefs = new Set<number>();
   private readonly allDefs: { def: Node; scope: Scope; owner: Node | null }[] = [];
 
@@ -47,17 +50,41 @@ export class Interpreter implements Library {
     this.facts = { compiles: [], fits: [], models: [], layers: [], moduleScope: new Scope(null), imports: new Map() };
   }
 
-  run(root: Node): ProgramFacts {
-    this.execBlock(root.namedChildren, this.facts.moduleScope, { returns: [] });
+  /** Runs top-level statements in order: a whole module, or the groups of it that can matter (slice.ts). */
+  run(statements: readonly Node[]): ProgramFacts {
+    const scope = this.facts.moduleScope;
+    const frame: Frame = { returns: [] };
+    this.nesting++;
+    try {
+      for (const statement of statements) {
+        // Each top-level statement gets its own inlining budget: what it finds must not depend on
+        // how many other statements ran before it (a group is analysed alone or with the module).
+        this.inlineCalls = 0;
+        if (this.execStatement(statement, scope, frame) === 'stop') break;
+      }
+    } finally {
+      this.nesting--;
+    }
     // Functions nobody in this file calls (a train() run from elsewhere, a Keras Tuner
     // build_model(hp)) are still checked, with unknown arguments.
     for (let i = 0; i < this.allDefs.length; i++) {
-      const { def, scope, owner } = this.allDefs[i];
+      const { def, scope: closure, owner } = this.allDefs[i];
       if (this.calledDefs.has(def.id) || owner) continue;
-      this.inlineFunction({ k: 'func', def, closure: scope, name: '' }, { positional: [], keywords: new Map(), node: def }, null);
+      this.inlineCalls = 0;
+      this.inlineFunction({ k: 'func', def, closure, name: '' }, { positional: [], keywords: new Map(), node: def }, null);
     }
     this.runUncalledMethods();
     return this.facts;
+  }
+
+  /** Whether running a top-level statement ends the module's run (control flow here never depends on values). */
+  stops(statement: Node): boolean {
+    this.nesting++;
+    try {
+      return this.execStatement(statement, this.facts.moduleScope, { returns: [] }) === 'stop';
+    } finally {
+      this.nesting--;
+    }
   }
 
   // ---- statements ----------------------------------------------------------------------------
@@ -191,7 +218,8 @@ export class Interpreter implements Library {
     } finally {
       this.depth--;
     }
-    if (outcomes.length === 0) return 'stop';
+    // Every block ended the run (raise, return): so does the statement, unless it may run none of them.
+    if (outcomes.length === 0 && !mayRunNone) return 'stop';
     const names = new Set<string>();
     for (const outcome of outcomes) for (const name of outcome.keys()) names.add(name);
     for (const name of names) {
@@ -247,39 +275,10 @@ export class Interpreter implements Library {
   }
 
   private execImport(node: Node, scope: Scope): void {
-    if (node.type === 'import_statement') {
-      for (const name of node.childrenForFieldName('name')) {
-        if (!name) continue;
-        if (name.type === 'aliased_import') {
-          const path = name.childForFieldName('name')?.text ?? '';
-          const alias = name.childForFieldName('alias')?.text;
-          if (alias) this.bindImport(alias, path, scope);
-        } else {
-          // `import tensorflow.keras` binds `tensorflow`.
-          const first = name.text.split('.')[0];
-          this.bindImport(first, first, scope);
-        }
-      }
-      return;
+    for (const [local, path] of importBindings(node)) {
+      scope.vars.set(local, { k: 'module', path });
+      if (scope === this.facts.moduleScope) this.facts.imports.set(local, path);
     }
-    const moduleNode = node.childForFieldName('module_name');
-    if (!moduleNode || moduleNode.type === 'relative_import') return;
-    const module = moduleNode.text;
-    for (const name of node.childrenForFieldName('name')) {
-      if (!name) continue;
-      if (name.type === 'aliased_import') {
-        const imported = name.childForFieldName('name')?.text ?? '';
-        const alias = name.childForFieldName('alias')?.text;
-        if (alias) this.bindImport(alias, `${module}.${imported}`, scope);
-      } else {
-        this.bindImport(name.text, `${module}.${name.text}`, scope);
-      }
-    }
-  }
-
-  private bindImport(local: string, path: string, scope: Scope): void {
-    scope.vars.set(local, { k: 'module', path });
-    if (scope === this.facts.moduleScope) this.facts.imports.set(local, path);
   }
 
   private defineFunction(node: Node, scope: Scope, owner: Node | null): void {
@@ -316,9 +315,11 @@ export class Interpreter implements Library {
       const name = owner.childForFieldName('name')?.text;
       const cls = name ? scope.lookup(name) : undefined;
       if (!cls || cls.k !== 'class' || this.classIsModel(cls)) continue;
+      this.inlineCalls = 0;
       const instance = this.instantiate(cls, { positional: [], keywords: new Map(), node: owner }, owner);
       for (const def of defs) {
         if (this.calledDefs.has(def.id)) continue;
+        this.inlineCalls = 0;
         this.inlineFunction({ k: 'func', def, closure: scope, name: '' }, { positional: [], keywords: new Map(), node: def }, instance);
       }
     }
@@ -570,9 +571,10 @@ export class Interpreter implements Library {
   /** Runs a user function's body with its parameters bound, and returns what it returns. */
   inlineFunction(fn: Extract<Value, { k: 'func' }>, args: CallArgs, self: Value | null): Value {
     this.calledDefs.add(fn.def.id);
-    if (this.inlineDepth >= MAX_INLINE_DEPTH || this.inlineCalls >= MAX_INLINE_CALLS) return UNKNOWN;
+    if (this.inlineDepth >= MAX_INLINE_DEPTH || this.inlineCalls >= MAX_INLINE_CALLS || this.inlineCallsInRun >= MAX_INLINE_CALLS_PER_RUN) return UNKNOWN;
     this.inlineDepth++;
     this.inlineCalls++;
+    this.inlineCallsInRun++;
     const scope = new Scope(fn.closure);
     const frame: Frame = { returns: [] };
     const savedDepth = this.depth;
@@ -665,6 +667,63 @@ export class Interpreter implements Library {
   classIsLoss(cls: Extract<Value, { k: 'class' }>, seen = 0): boolean {
     return cls.bases.some((b) => (b.k === 'module' && /losses\.Loss$/.test(b.path)) || (b.k === 'class' && seen < 5 && this.classIsLoss(b, seen + 1)));
   }
+}
+
+/** The names an import statement binds, with the dotted paths they stand for. */
+export function importBindings(node: Node): [local: string, path: string][] {
+  const out: [string, string][] = [];
+  if (node.type === 'import_statement') {
+    for (const name of node.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const path = name.childForFieldName('name')?.text ?? '';
+        const alias = name.childForFieldName('alias')?.text;
+        if (alias) out.push([alias, path]);
+      } else {
+        // `import tensorflow.keras` binds `tensorflow`.
+        const first = name.text.split('.')[0];
+        out.push([first, first]);
+      }
+    }
+    return out;
+  }
+  const moduleNode = node.childForFieldName('module_name');
+  if (!moduleNode || moduleNode.type === 'relative_import') return out;
+  const module = moduleNode.text;
+  for (const name of node.childrenForFieldName('name')) {
+    if (!name) continue;
+    if (name.type === 'aliased_import') {
+      const imported = name.childForFieldName('name')?.text ?? '';
+      const alias = name.childForFieldName('alias')?.text;
+      if (alias) out.push([alias, `${module}.${imported}`]);
+    } else {
+      out.push([name.text, `${module}.${name.text}`]);
+    }
+  }
+  return out;
+}
+
+/** Nodes whose children include statements run in the same scope. */
+const STATEMENT_CONTAINERS = new Set([
+  'block', 'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'except_group_clause', 'finally_clause',
+  'with_statement', 'for_statement', 'while_statement', 'match_statement', 'case_clause', 'ERROR',
+]);
+
+/**
+ * The imports a module's run binds at module level, in order: top-level imports and imports in
+ * top-level if/try/with/for/while blocks (what `ProgramFacts.imports` holds after running it all).
+ */
+export function moduleImports(statements: readonly Node[]): Map<string, string> {
+  const imports = new Map<string, string>();
+  const visit = (node: Node): void => {
+    if (node.type === 'import_statement' || node.type === 'import_from_statement') {
+      for (const [local, path] of importBindings(node)) imports.set(local, path);
+    } else if (STATEMENT_CONTAINERS.has(node.type)) {
+      for (const child of node.namedChildren) if (child) visit(child);
+    }
+  };
+  for (const statement of statements) visit(statement);
+  return imports;
 }
 
 export function tensorsOf(value: Value): import('./values').TensorInfo[] | null {

@@ -1,0 +1,330 @@
+// Splits a module's top-level statements into independent groups, so the interpreter runs only the
+// statements that can matter, and an editor can re-run only the group an edit touched.
+//
+// Two top-level statements can influence each other only through a module-level name (a global):
+// one binds it, the other reads or mutates the object behind it. Imports are run with every group
+// (they only bind library paths). Any other name a statement mentions is a builtin, an attribute, a
+// keyword or a function's local, and does not connect it to anything. So the statements fall into
+// connected components over shared globals, and a component can produce a finding only if one of its
+// statements mentions `compile` or `softmax` (every rule needs one: see MAY_HAVE_FINDINGS). The
+// interpreter runs those components and skips the rest, with the same result.
+//
+// Everything here over-approximates: a word in a string or a comment, or a name bound on only one
+// branch, still counts. A module with a top-level statement that ends the run (a raise, return,
+// break or continue outside a function, on every path) is not split: whether what follows it runs
+// depends on it. Whether a statement ends the run does not depend on values, so the interpreter
+// can tell by running it alone.
+import type { Node } from 'web-tree-sitter';
+import { Interpreter } from './interpreter';
+
+export interface TopStatement {
+  node: Node;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface ModuleSlice {
+  /** Top-level imports: they run with every group. */
+  imports: TopStatement[];
+  /** Groups that may have findings, each in source order; groups are in order of their first statement. */
+  groups: TopStatement[][];
+  /** Top-level statements of no group (nothing in them can lead to a finding). */
+  skipped: number;
+}
+
+const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
+const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+const TRIGGER = /compile|softmax/gi;
+/** Words of the statements that can end a run (raise, return, break, continue outside a function). */
+const STOPPERS = /\b(?:raise|return|break|continue)\b/g;
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
+}
+
+function isIdentifierPart(c: number): boolean {
+  return isIdentifierStart(c) || (c >= 48 && c <= 57);
+}
+
+/**
+ * Calls `visit` with every name mentioned in text[from, to): identifiers that are not keywords and
+ * not attributes (`a.b` mentions a). Words in strings and comments count too, which only
+ * over-approximates; any non-ASCII character is taken as part of a name (Python names may be non-ASCII).
+ */
+function forEachName(text: string, from: number, to: number, visit: (name: string) => void): void {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (isIdentifierStart(c)) {
+      let j = i + 1;
+      while (j < to && isIdentifierPart(text.charCodeAt(j))) j++;
+      let before = i - 1;
+      while (before >= from && (text.charCodeAt(before) === 32 || text.charCodeAt(before) === 9)) before--;
+      if (before < from || text.charCodeAt(before) !== 46 /* . */) {
+        const word = text.slice(i, j);
+        if (!PYTHON_KEYWORDS.has(word)) visit(word);
+      }
+      i = j;
+    } else if (c >= 48 && c <= 57) {
+      // A number: 1e5, 0x1F and 10j are not names.
+      i++;
+      while (i < to && isIdentifierPart(text.charCodeAt(i))) i++;
+    } else {
+      i++;
+    }
+  }
+}
+
+export function wordsOf(text: string): string[] {
+  const out = new Set<string>();
+  forEachName(text, 0, text.length, (name) => out.add(name));
+  return [...out];
+}
+
+/** The end of the string literal whose opening quote is at `at` (the index of its last character). */
+function stringEnd(text: string, at: number): number {
+  const quote = text[at];
+  const triple = text.startsWith(quote.repeat(3), at);
+  const close = triple ? quote.repeat(3) : quote;
+  for (let i = at + close.length; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '\n' && !triple) return i;
+    else if (text.startsWith(close, i)) return i + close.length - 1;
+  }
+  return text.length;
+}
+
+/**
+ * What an expression statement assigns to: the text before its last `=` (or annotation `:`) outside
+ * brackets and strings, so `a, b = c = f(x)` gives `a, b = c`; '' when it assigns nothing. A
+ * lambda's default or colon at the top level gives more words than the targets, never fewer.
+ */
+function assignedText(text: string): string {
+  let depth = 0;
+  let last = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) i = stringEnd(text, i);
+    else if (c === 35 /* # */) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) depth--;
+    else if (depth === 0 && (c === 61 || c === 58)) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 61) {
+        i++; // == and := (a walrus is found on its own)
+        continue;
+      }
+      if (c === 61) {
+        const prev = text.charCodeAt(i - 1);
+        // <= >= != are comparisons; <<= >>= assign.
+        const comparison = prev === 33 || ((prev === 60 || prev === 62) && text.charCodeAt(i - 2) !== prev);
+        if (comparison) continue;
+      }
+      last = i;
+    }
+  }
+  return last < 0 ? '' : text.slice(0, last);
+}
+
+/** Names declared `global` anywhere in the file: functions may bind them. */
+function globalNames(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\b(?:global|nonlocal)\s+([^\n;#]*)/g)) for (const w of wordsOf(m[1])) out.add(w);
+  return out;
+}
+
+const DEFINED_NAME = /^(?:async\s+)?(?:def|class)\s+([\p{L}_][\p{L}\p{N}_]*)/u;
+
+/** Module-level names a top-level statement may bind; `hasError`: it holds a syntax error (its parse then says little). */
+export function bindsOf(node: Node, text: string, hasError: boolean): Set<string> {
+  const binds = new Set<string>();
+  if (hasError) collectBindsAnywhere(node, binds);
+  else if (node.type === 'expression_statement') for (const w of wordsOf(assignedText(text))) binds.add(w);
+  else if (node.type === 'function_definition' || node.type === 'class_definition') {
+    const name = DEFINED_NAME.exec(text);
+    if (name) binds.add(name[1]);
+  } else collectBinds(node, binds);
+  // `(name := value)` binds in the enclosing scope wherever it is.
+  if (text.includes(':=')) for (const m of text.matchAll(/([\p{L}_][\p{L}\p{N}_]*)\s*:=/gu)) binds.add(m[1]);
+  return binds;
+}
+
+/** Node types that bind a name, and the field holding it (null: the whole node's words). */
+const BINDING_FIELDS: Record<string, string | null> = {
+  assignment: 'left',
+  augmented_assignment: 'left',
+  named_expression: 'name',
+  for_statement: 'left',
+  as_pattern: 'alias',
+  function_definition: 'name',
+  class_definition: 'name',
+  delete_statement: null,
+  global_statement: null,
+  nonlocal_statement: null,
+  import_statement: null,
+  import_from_statement: null,
+  future_import_statement: null,
+  type_alias_statement: null,
+  match_statement: null,
+};
+const BINDING_TYPES = Object.keys(BINDING_FIELDS);
+
+/**
+ * A statement with a syntax error: error recovery can put a binding anywhere in it (an ERROR node's
+ * children run as statements), so every binding node in it counts, in nested functions too.
+ */
+function collectBindsAnywhere(node: Node, out: Set<string>): void {
+  for (const binding of [node, ...node.descendantsOfType(BINDING_TYPES)]) {
+    if (!binding) continue;
+    const field = BINDING_FIELDS[binding.type];
+    if (field === undefined) continue;
+    addWords(field ? binding.childForFieldName(field) : binding, out);
+  }
+}
+
+function addWords(node: Node | null, out: Set<string>): void {
+  if (node) for (const w of wordsOf(node.text)) out.add(w);
+}
+
+/** Names a statement may bind in the scope it runs in (function and class bodies are other scopes). */
+function collectBinds(node: Node, out: Set<string>): void {
+  switch (node.type) {
+    case 'expression_statement':
+      for (const w of wordsOf(assignedText(node.text))) out.add(w);
+      return;
+    case 'function_definition':
+    case 'class_definition':
+      addWords(node.childForFieldName('name'), out);
+      return;
+    case 'decorated_definition': {
+      const definition = node.childForFieldName('definition');
+      if (definition) collectBinds(definition, out);
+      return;
+    }
+    case 'block':
+      for (const statement of node.namedChildren) if (statement) collectBinds(statement, out);
+      return;
+    case 'if_statement':
+    case 'while_statement':
+    case 'try_statement':
+    case 'elif_clause':
+    case 'else_clause':
+    case 'finally_clause':
+      for (const child of node.namedChildren) {
+        if (child && (child.type === 'block' || child.type.endsWith('_clause'))) collectBinds(child, out);
+      }
+      return;
+    case 'except_clause':
+    case 'except_group_clause':
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'block') collectBinds(child, out);
+        else addWords(child, out); // `except E as e`
+      }
+      return;
+    case 'for_statement':
+      addWords(node.childForFieldName('left'), out);
+      for (const field of ['body', 'alternative']) {
+        const child = node.childForFieldName(field);
+        if (child) collectBinds(child, out);
+      }
+      return;
+    case 'with_statement':
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'block') collectBinds(child, out);
+        else addWords(child, out); // the with clause and its `as` targets
+      }
+      return;
+    case 'pass_statement':
+    case 'break_statement':
+    case 'continue_statement':
+    case 'return_statement':
+    case 'raise_statement':
+    case 'assert_statement':
+    case 'comment':
+      return;
+    default:
+      // del, global, match (case patterns bind), imports inside blocks, anything newer than this
+      // list: every word it mentions.
+      addWords(node, out);
+  }
+}
+
+/** Indexes of the statements (sorted, disjoint) holding a match of `pattern` (a global regex) in `text`. */
+function statementsMatching(text: string, statements: readonly TopStatement[], pattern: RegExp): Set<number> {
+  const out = new Set<number>();
+  let i = 0;
+  for (const m of text.matchAll(pattern)) {
+    while (i < statements.length && statements[i].end <= m.index) i++;
+    if (i === statements.length) break;
+    if (statements[i].start <= m.index) out.add(i);
+  }
+  return out;
+}
+
+/**
+ * Groups of top-level statements that may have findings, and the top-level imports; null when a
+ * top-level statement ends the module's run (what follows it never runs), so it cannot be split.
+ */
+export function sliceModule(root: Node, text: string): ModuleSlice | null {
+  const imports: TopStatement[] = [];
+  const statements: TopStatement[] = [];
+  for (const node of root.namedChildren) {
+    if (!node || node.type === 'comment') continue;
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const statement = { node, start, end, text: text.slice(start, end) };
+    if (IMPORTS.has(node.type)) imports.push(statement);
+    else statements.push(statement);
+  }
+  for (const i of statementsMatching(text, statements, STOPPERS)) {
+    const node = statements[i].node;
+    if (!DEFINITIONS.has(node.type) && new Interpreter().stops(node)) return null;
+  }
+
+  // Asked once: a tree without errors has none in any statement.
+  const anyError = root.hasError;
+  const globals = globalNames(text);
+  for (const s of statements) for (const name of bindsOf(s.node, s.text, anyError && s.node.hasError)) globals.add(name);
+
+  // Union-find over statements: two statements that mention the same global are in one group.
+  const parent = statements.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const firstMention = new Map<string, number>();
+  statements.forEach((s, i) => {
+    forEachName(text, s.start, s.end, (name) => {
+      if (!globals.has(name)) return;
+      const first = firstMention.get(name);
+      if (first === undefined) firstMention.set(name, i);
+      else parent[find(i)] = find(first);
+    });
+  });
+
+  const triggered = new Set<number>();
+  for (const i of statementsMatching(text, statements, TRIGGER)) triggered.add(find(i));
+  const byRoot = new Map<number, TopStatement[]>();
+  let skipped = 0;
+  statements.forEach((statement, i) => {
+    const group = find(i);
+    if (!triggered.has(group)) {
+      skipped++;
+      return;
+    }
+    const list = byRoot.get(group);
+    if (list) list.push(statement);
+    else byRoot.set(group, [statement]);
+  });
+  return { imports, groups: [...byRoot.values()], skipped };
+}

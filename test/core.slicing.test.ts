@@ -1,0 +1,237 @@
+// Two speed-ups of the analysis must not change a single result:
+//  - slicing (model/slice.ts): only the groups of top-level statements that can lead to a finding
+//    are interpreted; the result equals running every statement;
+//  - reuse (DocumentAnalyzer): after an edit, groups the edit did not touch keep their results,
+//    moved to their new offsets; the result equals a fresh analysis of the new text.
+// The corpus is every fixture and example, fixtures glued into bigger modules (shared names such as
+// `model` then join their statements), and fuzzed variants of them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeNotebook, analyzeText, DocumentAnalyzer, initParser } from '../server/src/core/analyze';
+import { parseIpynb } from '../server/src/core/notebook';
+import { bindsOf, sliceModule } from '../server/src/core/model/slice';
+import { parsePython } from '../server/src/core/parser';
+import type { AnalysisOptions, AnalysisResult } from '../server/src/core/types';
+import { flagged } from './helpers/analysis';
+import { EXAMPLES } from './helpers/cli';
+import { CLEAN_SCRIPT, mutate, mutateMany, seeded, type Random } from './helpers/fuzz';
+
+beforeAll(async () => {
+  await initParser();
+});
+
+const FIXTURES = join(__dirname, 'fixtures');
+const corpus: { name: string; text: string }[] = [
+  ...['flag', 'silent'].flatMap((folder) =>
+    readdirSync(join(FIXTURES, folder))
+      .filter((n) => n.endsWith('.py'))
+      .sort()
+      .map((n) => ({ name: `${folder}/${n}`, text: readFileSync(join(FIXTURES, folder, n), 'utf8') })),
+  ),
+  ...readdirSync(EXAMPLES)
+    .filter((n) => n.endsWith('.py'))
+    .sort()
+    .map((n) => ({ name: `examples/${n}`, text: readFileSync(join(EXAMPLES, n), 'utf8') })),
+  { name: 'CLEAN_SCRIPT', text: CLEAN_SCRIPT },
+];
+
+/** Fixtures glued together: one module with many groups, some joined by names they share. */
+function glued(random: Random, count: number): string {
+  return Array.from({ length: count }, () => random.pick(corpus).text.replace(/^# keras-lint-flavour:.*\n/, '')).join('\n\n');
+}
+
+function unsliced(text: string, options: AnalysisOptions = {}): AnalysisResult {
+  return new DocumentAnalyzer({ slicing: false, reuse: false }).analyze(text, options);
+}
+
+function topLevelTexts(code: string, pick: 'groups' | 'skipped'): string[] {
+  const tree = parsePython(code);
+  try {
+    const slice = sliceModule(tree.rootNode, code);
+    if (!slice) throw new Error('the module was not split');
+    const kept = new Set(slice.groups.flat().map((s) => s.text));
+    const all = tree.rootNode.namedChildren.filter((n) => n && n.type !== 'comment' && !n.type.includes('import')).map((n) => n!.text);
+    return pick === 'groups' ? all.filter((t) => kept.has(t)) : all.filter((t) => !kept.has(t));
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('slicing gives the result of running every statement', () => {
+  it.each(corpus.map((c) => [c.name, c.text]))('%s', (_name, text) => {
+    const flavour = /^#\s*keras-lint-flavour:\s*(\S+)/.exec(text)?.[1] as AnalysisOptions['flavour'];
+    const options = flavour ? { flavour } : {};
+    expect(analyzeText(text, options)).toEqual(unsliced(text, options));
+  });
+
+  it('on 40 modules glued from several fixtures', () => {
+    const random = seeded(7);
+    for (let i = 0; i < 40; i++) {
+      const text = glued(random, random.int(2, 6));
+      expect(analyzeText(text), `glued module ${i}`).toEqual(unsliced(text));
+    }
+  });
+
+  it('on 300 fuzzed variants', () => {
+    const random = seeded(11);
+    for (let i = 0; i < 300; i++) {
+      const text = mutateMany(random.pick(corpus).text, random, random.int(1, 6));
+      expect(analyzeText(text), `variant ${i}: ${JSON.stringify(text.slice(0, 200))}`).toEqual(unsliced(text));
+    }
+  });
+});
+
+describe('what the slice keeps and skips', () => {
+  const MODEL = `from tensorflow import keras
+from tensorflow.keras import layers
+(x, y), _ = keras.datasets.mnist.load_data()
+`;
+
+  it('skips code that shares no module-level name with a compile or a softmax', () => {
+    const code = `${MODEL}CONFIG = {"epochs": 3}
+def plot(history):
+    plt.plot(history.history["loss"])
+print(CONFIG)
+model = keras.Sequential([layers.Dense(10, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x, y)
+`;
+    expect(topLevelTexts(code, 'skipped')).toEqual(['CONFIG = {"epochs": 3}', 'def plot(history):\n    plt.plot(history.history["loss"])', 'print(CONFIG)']);
+    expect(topLevelTexts(code, 'groups')).toContain('(x, y), _ = keras.datasets.mnist.load_data()');
+  });
+
+  it('keeps an alias of the model and what is done through it', () => {
+    const code = `${MODEL}model = keras.Sequential([layers.Dense(64, activation="relu")])
+m = model
+m.add(layers.Dense(1))
+model.compile(loss="binary_crossentropy")
+model.fit(x, y)
+`;
+    expect(topLevelTexts(code, 'skipped')).toEqual([]);
+    // The head is the Dense(1) added through the alias.
+    expect(flagged(code)).toEqual(['KL012 1', 'KL009 "binary_crossentropy"']);
+  });
+
+  it('keeps a function that binds a global the compile reads', () => {
+    const code = `${MODEL}def choose():
+    global LOSS
+    LOSS = "binary_crossentropy"
+choose()
+model = keras.Sequential([layers.Dense(10, activation="softmax")])
+model.compile(loss=LOSS, metrics=["accuracy"])
+model.fit(x, y)
+`;
+    expect(topLevelTexts(code, 'skipped')).toEqual([]);
+  });
+
+  it('follows names bound by for, with, except, walrus and del, and non-ASCII names', () => {
+    const facts = (code: string) => {
+      const tree = parsePython(code);
+      try {
+        const node = tree.rootNode.namedChildren[0]!;
+        return [...bindsOf(node, node.text, false)].sort();
+      } finally {
+        tree.delete();
+      }
+    };
+    expect(facts('for i, (a, b) in enumerate(pairs):\n    total = a')).toEqual(['a', 'b', 'i', 'total']);
+    expect(facts('with open(p) as f, ctx() as (g, h):\n    data = f.read()')).toEqual(expect.arrayContaining(['data', 'f', 'g', 'h']));
+    expect(facts('try:\n    import keras\nexcept ImportError as error:\n    keras = None')).toEqual(expect.arrayContaining(['error', 'keras']));
+    expect(facts('if (n := len(y)) > 0:\n    pass')).toEqual(['n']);
+    expect(facts('del модель')).toEqual(['модель']);
+    expect(facts('a = b = compute()')).toEqual(['a', 'b']);
+    expect(facts('x.attr += 1')).toEqual(['x']);
+    expect(facts('def build(units):\n    inner = units\n    return inner')).toEqual(['build']);
+  });
+
+  it('splits around a raise that only may run, not after one that always runs', () => {
+    const mayStop = `${MODEL}CONFIG = {"epochs": 3}
+if CONFIG is None:
+    raise SystemExit(1)
+model = keras.Sequential([layers.Dense(10, activation="softmax")])
+model.compile(loss="binary_crossentropy")
+model.fit(x, y)
+`;
+    expect(topLevelTexts(mayStop, 'skipped')).toEqual(['CONFIG = {"epochs": 3}', 'if CONFIG is None:\n    raise SystemExit(1)']);
+    const stops = mayStop.replace('if CONFIG is None:\n    raise', 'raise');
+    const tree = parsePython(stops);
+    try {
+      expect(sliceModule(tree.rootNode, stops)).toBeNull();
+    } finally {
+      tree.delete();
+    }
+    // Nothing after the raise runs: the mistake below it is not reported, sliced or not.
+    expect(analyzeText(stops)).toEqual(unsliced(stops));
+    expect(analyzeText(stops).findings).toEqual([]);
+  });
+});
+
+/** Small edits a user makes while typing, plus now and then a rougher one. */
+function typingEdit(text: string, random: Random): string {
+  const at = random.int(0, text.length);
+  switch (random.int(0, 5)) {
+    case 0:
+      return text.slice(0, at) + random.pick(['1', 'a', ' ', '_', '(', ')', "'", '\n', '#']) + text.slice(at);
+    case 1:
+      return text.slice(0, at) + text.slice(at + 1);
+    case 2: {
+      const digit = text.slice(at).search(/\d/);
+      return digit < 0 ? text : text.slice(0, at + digit) + String(random.int(0, 9)) + text.slice(at + digit + 1);
+    }
+    case 3: {
+      const name = /softmax|sigmoid|binary_crossentropy|categorical_crossentropy|accuracy/.exec(text.slice(at));
+      if (!name) return text;
+      const start = at + name.index;
+      return text.slice(0, start) + random.pick(['softmax', 'sigmoid', 'binary_crossentropy', 'categorical_crossentropy', 'accuracy']) + text.slice(start + name[0].length);
+    }
+    default:
+      return mutate(text, random);
+  }
+}
+
+describe('re-analysis after edits gives the result of a fresh analysis', () => {
+  it('on 30 modules, 25 edits each', () => {
+    const random = seeded(23);
+    for (let m = 0; m < 30; m++) {
+      let text = m < 10 ? random.pick(corpus).text : glued(random, random.int(2, 5));
+      const analyzer = new DocumentAnalyzer();
+      analyzer.analyze(text);
+      for (let e = 0; e < 25; e++) {
+        text = typingEdit(text, random);
+        expect(analyzer.analyze(text), `module ${m}, edit ${e}: ${JSON.stringify(text.slice(0, 120))}`).toEqual(analyzeText(text));
+      }
+    }
+  });
+
+  it('in a notebook, with cell numbers in the messages', () => {
+    const random = seeded(31);
+    const cells = parseIpynb(readFileSync(join(EXAMPLES, 'notebook_mistakes.ipynb'), 'utf8')).cells.filter((c) => c.kind === 'code').map((c) => c.source);
+    const numbers = cells.map((_, i) => 2 * i + 1);
+    const analyzer = new DocumentAnalyzer();
+    for (let e = 0; e < 40; e++) {
+      const cell = random.int(0, cells.length - 1);
+      cells[cell] = typingEdit(cells[cell], random);
+      const incremental = analyzeNotebook(cells, {}, numbers, analyzer).result;
+      expect(incremental, `edit ${e} in cell ${cell}`).toEqual(analyzeNotebook(cells, {}, numbers).result);
+    }
+  });
+
+  it('moves the findings of an untouched group when an edit above it shifts it', () => {
+    const code = `from tensorflow import keras
+from tensorflow.keras import layers
+a = keras.Sequential([layers.Dense(10, activation="softmax")])
+a.compile(loss="binary_crossentropy", metrics=["accuracy"])
+b = keras.Sequential([layers.Dense(3, activation="softmax")])
+b.compile(loss="binary_crossentropy")
+`;
+    const analyzer = new DocumentAnalyzer();
+    const before = analyzer.analyze(code);
+    const edited = code.replace('Dense(10,', 'Dense(100,');
+    const after = analyzer.analyze(edited);
+    expect(after).toEqual(analyzeText(edited));
+    expect(analyzer.lastRun).toEqual({ groups: 2, reused: 1, skippedStatements: 0 });
+    const lossOfB = (r: AnalysisResult, text: string) => r.findings.find((f) => f.span.start > text.indexOf('b.compile'))!;
+    expect(lossOfB(after, edited).span.start).toBe(lossOfB(before, code).span.start + 1);
+  });
+});

@@ -6,7 +6,7 @@ import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { headsOf } from './model/heads';
 import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
-import { sliceModule, type ModuleSlice } from './model/slice';
+import { IMPORTS, sliceModule, statementNames, type ModuleSlice, type StatementNames, type TopStatement } from './model/slice';
 import { joinCells, locateInCell, type VirtualNotebook } from './notebook';
 import { parsePython } from './parser';
 import { accuracyFor, ERA_NAMES, outputContexts, type Era, type OutputContext } from './rules/context';
@@ -31,9 +31,17 @@ interface Extent {
   end: number;
 }
 
+interface RememberedNames {
+  type: string;
+  hasError: boolean;
+  names: StatementNames;
+}
+
 /** A group's results, with the text and the statement extents they were computed on. */
 interface RememberedGroup extends Outcome {
   extents: Extent[];
+  /** The largest offset that lies outside the extents (an import line a fix adds), or -1. */
+  outsideMax: number;
 }
 
 /**
@@ -48,8 +56,10 @@ export class DocumentAnalyzer {
   /** Everything group results depend on besides their own statements: flavour, imports, file style. */
   private previousContext = '';
   private groups = new Map<string, RememberedGroup>();
-  /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped. */
-  lastRun = { groups: 0, reused: 0, skippedStatements: 0 };
+  /** What slicing read from each statement text of the last version (with its type and error flag). */
+  private names = new Map<string, RememberedNames>();
+  /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped and run. */
+  lastRun = { groups: 0, reused: 0, skippedStatements: 0, ranStatements: 0 };
 
   /** `slicing: false` runs every statement (the reference the tests compare slicing with). */
   constructor(options: { reuse?: boolean; slicing?: boolean } = {}) {
@@ -68,11 +78,11 @@ export class DocumentAnalyzer {
     const ownTree = tree ? null : parsePython(text);
     const root = (tree ?? ownTree!).rootNode;
     try {
-      const lines = new LineIndex(text);
-      const describe = where ?? ((offset: number) => `line ${lines.position(offset).line + 1}`);
-      const slice = this.slicing ? sliceModule(root, text) : null;
+      let lines: LineIndex | null = null;
+      const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
+      const slice = this.slicing ? sliceModule(root, text, this.reuse ? this.rememberedNames() : undefined) : null;
       if (!slice) this.forget();
-      const outcome = slice ? this.runGroups(slice, text, root, flavour, describe) : this.runAll(text, root, flavour, describe);
+      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
       return {
         findings: applyOptions(dedupe(outcome.findings), options),
         contracts: outcome.contracts.sort((a, b) => a.span.start - b.span.start),
@@ -88,45 +98,66 @@ export class DocumentAnalyzer {
     }
   }
 
+  /** Reads statements through the names remembered from the last version; keeps what this version used. */
+  private rememberedNames(): (statement: TopStatement, hasError: boolean) => StatementNames {
+    const previous = this.names;
+    const current = new Map<string, RememberedNames>();
+    this.names = current;
+    return (statement, hasError) => {
+      const type = statement.node.type;
+      const known = previous.get(statement.text) ?? current.get(statement.text);
+      if (known && known.type === type && known.hasError === hasError) {
+        current.set(statement.text, known);
+        return known.names;
+      }
+      const names = statementNames(statement, hasError);
+      current.set(statement.text, { type, hasError, names });
+      return names;
+    };
+  }
+
   private forget(): void {
     this.previousText = '';
+    this.names = new Map();
     this.groups = new Map();
   }
 
   /** The whole module, as one program (the reference for slicing, and what a module that cannot be split gets). */
   private runAll(text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
-    const facts = new Interpreter().run(root.namedChildren.filter((n): n is Node => !!n));
-    return check(facts, fileStyle(text, root, facts.imports), flavour, describe);
+    const statements = root.namedChildren.filter((n): n is Node => !!n);
+    const facts = new Interpreter().run(statements);
+    return check(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports), flavour, describe);
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
-  private runGroups(slice: ModuleSlice, text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
-    const topLevel = root.namedChildren.filter((n): n is Node => !!n);
-    const imports = moduleImports(topLevel.filter((n) => MENTIONS_IMPORT.test(text.slice(n.startIndex, n.endIndex))));
-    const style = fileStyle(text, root, imports);
+  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
+    const imports = moduleImports(slice.all.filter((s) => MENTIONS_IMPORT.test(s.text)).map((s) => s.node));
+    const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
     const sameContext = this.reuse && context === this.previousContext;
     const unchangedBefore = sameContext ? commonPrefixLength(this.previousText, text) : 0;
 
+    // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
+    const locate = where ?? (text.includes('\r') ? describe : null);
     const merged: Outcome = { findings: [], contracts: [], hints: [] };
     const remembered = new Map<string, RememberedGroup>();
     const toRun: { key: string; extents: Extent[] }[] = [];
     const statements: Node[] = slice.imports.map((s) => s.node);
     for (const group of slice.groups) {
       const extents = group.map((s) => lineExtent(text, s.start, s.end));
-      const key = this.reuse ? groupKey(text, extents, describe) : '';
+      const key = this.reuse ? groupKey(text, group, extents, locate) : '';
       const old = sameContext ? this.groups.get(key) : undefined;
-      const moved = old && moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore));
-      if (moved) {
+      const moved = old && (unmoved(old, extents, unchangedBefore) ? old : moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore)));
+      if (old && moved) {
         append(merged, moved);
-        remembered.set(key, { ...moved, extents });
+        remembered.set(key, { ...moved, extents, outsideMax: old.outsideMax });
       } else {
         toRun.push({ key, extents });
         for (const s of group) statements.push(s.node);
       }
     }
 
-    this.lastRun = { groups: slice.groups.length, reused: slice.groups.length - toRun.length, skippedStatements: slice.skipped };
+    this.lastRun = { groups: slice.groups.length, reused: slice.groups.length - toRun.length, skippedStatements: slice.skipped, ranStatements: statements.length };
     if (toRun.length) {
       statements.sort((a, b) => a.startIndex - b.startIndex);
       const fresh = check(new Interpreter().run(statements), style, flavour, describe);
@@ -148,9 +179,14 @@ function lineExtent(text: string, start: number, end: number): Extent {
   return { start: text.lastIndexOf('\n', start - 1) + 1, end: nl < 0 ? text.length : nl + 1 };
 }
 
-/** A group's identity: the text of its statements' lines and where they are (messages name lines and cells). */
-function groupKey(text: string, extents: Extent[], describe: (offset: number) => string): string {
-  return extents.map((e) => `${describe(e.start)}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
+/** A group's identity: the text of its statements' lines and where they are (`locate`, else tree-sitter's row). */
+function groupKey(text: string, group: TopStatement[], extents: Extent[], locate: ((offset: number) => string) | null): string {
+  return extents.map((e, i) => `${locate ? locate(e.start) : group[i].node.startPosition.row}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
+}
+
+/** True when nothing in or before a remembered group moved: its results stand as they are. */
+function unmoved(old: RememberedGroup, extents: Extent[], unchangedBefore: number): boolean {
+  return old.outsideMax < unchangedBefore && old.extents.every((e, i) => e.start === extents[i].start);
 }
 
 /** Offsets inside a statement's lines move with it; others stay where they are if nothing before them changed. */
@@ -182,7 +218,14 @@ function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[
   place(fresh.contracts, (c) => c.span, (o) => o.contracts);
   place(fresh.hints, (h) => h.span, (o) => o.hints);
   if (!placed) return;
-  groups.forEach((g, i) => into.set(g.key, { ...byGroup[i], extents: g.extents }));
+  groups.forEach((g, i) => {
+    let outsideMax = -1;
+    moveOutcome(byGroup[i], (offset) => {
+      if (!g.extents.some((e) => offset >= e.start && offset <= e.end)) outsideMax = Math.max(outsideMax, offset);
+      return offset;
+    });
+    into.set(g.key, { ...byGroup[i], extents: g.extents, outsideMax });
+  });
 }
 
 function append(into: Outcome, more: Outcome): void {

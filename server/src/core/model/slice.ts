@@ -25,6 +25,8 @@ export interface TopStatement {
 }
 
 export interface ModuleSlice {
+  /** Every top-level statement but comments, in order. */
+  all: TopStatement[];
   /** Top-level imports: they run with every group. */
   imports: TopStatement[];
   /** Groups that may have findings, each in source order; groups are in order of their first statement. */
@@ -33,7 +35,7 @@ export interface ModuleSlice {
   skipped: number;
 }
 
-const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
+export const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 const TRIGGER = /compile|softmax/gi;
 /** Words of the statements that can end a run (raise, return, break, continue outside a function). */
@@ -271,11 +273,27 @@ function statementsMatching(text: string, statements: readonly TopStatement[], p
   return out;
 }
 
+/** What slicing reads from one statement: a function of its text (and parse), so it can be reused after edits. */
+export interface StatementNames {
+  /** Module-level names it may bind. */
+  binds: readonly string[];
+  /** Every name it mentions, once each. */
+  names: readonly string[];
+}
+
+export function statementNames(statement: TopStatement, hasError: boolean): StatementNames {
+  const names = new Set<string>();
+  forEachName(statement.text, 0, statement.text.length, (name) => names.add(name));
+  return { binds: [...bindsOf(statement.node, statement.text, hasError)], names: [...names] };
+}
+
 /**
  * Groups of top-level statements that may have findings, and the top-level imports; null when a
  * top-level statement ends the module's run (what follows it never runs), so it cannot be split.
+ * `namesOf` lets a caller reuse what it read from statements it has seen before.
  */
-export function sliceModule(root: Node, text: string): ModuleSlice | null {
+export function sliceModule(root: Node, text: string, namesOf: (statement: TopStatement, hasError: boolean) => StatementNames = statementNames): ModuleSlice | null {
+  const all: TopStatement[] = [];
   const imports: TopStatement[] = [];
   const statements: TopStatement[] = [];
   for (const node of root.namedChildren) {
@@ -283,6 +301,7 @@ export function sliceModule(root: Node, text: string): ModuleSlice | null {
     const start = node.startIndex;
     const end = node.endIndex;
     const statement = { node, start, end, text: text.slice(start, end) };
+    all.push(statement);
     if (IMPORTS.has(node.type)) imports.push(statement);
     else statements.push(statement);
   }
@@ -293,8 +312,9 @@ export function sliceModule(root: Node, text: string): ModuleSlice | null {
 
   // Asked once: a tree without errors has none in any statement.
   const anyError = root.hasError;
+  const read = statements.map((s) => namesOf(s, anyError && s.node.hasError));
   const globals = globalNames(text);
-  for (const s of statements) for (const name of bindsOf(s.node, s.text, anyError && s.node.hasError)) globals.add(name);
+  for (const r of read) for (const name of r.binds) globals.add(name);
 
   // Union-find over statements: two statements that mention the same global are in one group.
   const parent = statements.map((_, i) => i);
@@ -303,13 +323,13 @@ export function sliceModule(root: Node, text: string): ModuleSlice | null {
     return i;
   };
   const firstMention = new Map<string, number>();
-  statements.forEach((s, i) => {
-    forEachName(text, s.start, s.end, (name) => {
-      if (!globals.has(name)) return;
+  read.forEach((r, i) => {
+    for (const name of r.names) {
+      if (!globals.has(name)) continue;
       const first = firstMention.get(name);
       if (first === undefined) firstMention.set(name, i);
       else parent[find(i)] = find(first);
-    });
+    }
   });
 
   const triggered = new Set<number>();
@@ -326,5 +346,5 @@ export function sliceModule(root: Node, text: string): ModuleSlice | null {
     if (list) list.push(statement);
     else byRoot.set(group, [statement]);
   });
-  return { imports, groups: [...byRoot.values()], skipped };
+  return { all, imports, groups: [...byRoot.values()], skipped };
 }

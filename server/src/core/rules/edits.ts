@@ -18,19 +18,17 @@ export interface FileStyle {
   eol: '\n' | '\r\n';
 }
 
-export function fileStyle(text: string, root: Node, imports: Map<string, string>): FileStyle {
+/** `importStatements`: the module's top-level import statements, in order. */
+export function fileStyle(text: string, importStatements: readonly Node[], imports: Map<string, string>): FileStyle {
   const singles = (text.match(/(^|[^'"])'[^'\n]*'/g) ?? []).length;
   const doubles = (text.match(/(^|[^'"])"[^"\n]*"/g) ?? []).length;
   let importInsertAt = 0;
-  for (const child of root.namedChildren) {
-    if (!child) continue;
-    if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
-      const end = lineEnd(text, child.endIndex);
-      // `import a; x = [` goes on past the import: a new line there could land inside that code, so
-      // the new import goes above the line instead.
-      const restOfLine = text.slice(child.endIndex, end);
-      importInsertAt = /^\s*(#.*)?\s*$/.test(restOfLine) ? end : text.lastIndexOf('\n', child.startIndex - 1) + 1;
-    }
+  for (const child of importStatements) {
+    const end = lineEnd(text, child.endIndex);
+    // `import a; x = [` goes on past the import: a new line there could land inside that code, so
+    // the new import goes above the line instead.
+    const restOfLine = text.slice(child.endIndex, end);
+    importInsertAt = /^\s*(#.*)?\s*$/.test(restOfLine) ? end : text.lastIndexOf('\n', child.startIndex - 1) + 1;
   }
   const paths = [...imports.values()];
   const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';

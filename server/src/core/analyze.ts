@@ -224,7 +224,8 @@ function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[
       if (!g.extents.some((e) => offset >= e.start && offset <= e.end)) outsideMax = Math.max(outsideMax, offset);
       return offset;
     });
-    into.set(g.key, { ...byGroup[i], extents: g.extents, outsideMax });
+    // A copy: strings cut from this version's text would otherwise keep the whole text alive.
+    into.set(g.key, { ...structuredClone(byGroup[i]), extents: g.extents, outsideMax });
   });
 }
 

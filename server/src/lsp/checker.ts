@@ -7,14 +7,17 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeNotebook, DocumentAnalyzer } from '../core/analyze';
 import { isSuppressed } from '../core/suppression';
 import { diagnosticsOf } from './diagnostics';
-import type { ParsedDocuments } from './documents';
+import { MAX_KEPT_TREES, type ParsedDocuments } from './documents';
 import type { SettingsStore } from './settings';
 import { makePart, type Snapshot, type SnapshotPart } from './snapshot';
 
 export class Checker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly snapshots = new Map<string, Snapshot>();
-  /** Per open file: re-analysis after an edit re-runs only the statements the edit can affect. */
+  /**
+   * Per file or notebook being edited: re-analysis after an edit re-runs only the statements the
+   * edit can affect. Kept for as many documents as keep their tree (the others start afresh).
+   */
   private readonly analyzers = new Map<string, DocumentAnalyzer>();
   /** Diagnostics last published per document URI (only non-empty lists are kept). */
   private readonly published = new Map<string, Diagnostic[]>();
@@ -97,8 +100,14 @@ export class Checker {
   }
 
   private analyzerFor(key: string): DocumentAnalyzer {
-    let analyzer = this.analyzers.get(key);
-    if (!analyzer) this.analyzers.set(key, (analyzer = new DocumentAnalyzer()));
+    const analyzer = this.analyzers.get(key) ?? new DocumentAnalyzer();
+    // Most recently used last: the first ones are dropped.
+    this.analyzers.delete(key);
+    this.analyzers.set(key, analyzer);
+    for (const old of this.analyzers.keys()) {
+      if (this.analyzers.size <= MAX_KEPT_TREES) break;
+      this.analyzers.delete(old);
+    }
     return analyzer;
   }
 

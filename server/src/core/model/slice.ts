@@ -284,7 +284,15 @@ export interface StatementNames {
 export function statementNames(statement: TopStatement, hasError: boolean): StatementNames {
   const names = new Set<string>();
   forEachName(statement.text, 0, statement.text.length, (name) => names.add(name));
-  return { binds: [...bindsOf(statement.node, statement.text, hasError)], names: [...names] };
+  return { binds: [...bindsOf(statement.node, statement.text, hasError)].map(detached), names: [...names].map(detached) };
+}
+
+/**
+ * The same string, not sharing memory with the text it was cut from (V8 keeps a long cut-out as a
+ * view on the whole text, which would keep every old version of an edited file alive).
+ */
+function detached(name: string): string {
+  return name.length < 13 ? name : (' ' + name).slice(1);
 }
 
 /**

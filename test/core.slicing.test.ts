@@ -226,7 +226,10 @@ b = keras.Sequential([layers.Dense(3, activation="softmax")])
 b.compile(loss="binary_crossentropy")
 `;
     const analyzer = new DocumentAnalyzer();
+    // Opened (nothing remembered yet: most open files are never edited), then a first edit.
+    analyzer.analyze(code);
     const before = analyzer.analyze(code);
+    expect(analyzer.lastRun.reused).toBe(0);
     const edited = code.replace('Dense(10,', 'Dense(100,');
     const after = analyzer.analyze(edited);
     expect(after).toEqual(analyzeText(edited));

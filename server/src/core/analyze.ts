@@ -53,6 +53,8 @@ export class DocumentAnalyzer {
   private readonly reuse: boolean;
   private readonly slicing: boolean;
   private previousText = '';
+  /** How many versions this analyzer has seen. */
+  private versions = 0;
   /** Everything group results depend on besides their own statements: flavour, imports, file style. */
   private previousContext = '';
   private groups = new Map<string, RememberedGroup>();
@@ -80,9 +82,11 @@ export class DocumentAnalyzer {
     try {
       let lines: LineIndex | null = null;
       const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
-      const slice = this.slicing ? sliceModule(root, text, this.reuse ? this.rememberedNames() : undefined) : null;
+      // A document opened and never edited needs nothing remembered: from its second version on, it does.
+      const remember = this.reuse && this.versions++ > 0;
+      const slice = this.slicing ? sliceModule(root, text, remember ? this.rememberedNames() : undefined) : null;
       if (!slice) this.forget();
-      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
+      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe, remember) : this.runAll(text, root, flavour, describe);
       return {
         findings: applyOptions(dedupe(outcome.findings), options),
         contracts: outcome.contracts.sort((a, b) => a.span.start - b.span.start),
@@ -130,11 +134,11 @@ export class DocumentAnalyzer {
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
-  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
+  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string, remember: boolean): Outcome {
     const imports = moduleImports(slice.all.filter((s) => MENTIONS_IMPORT.test(s.text)).map((s) => s.node));
     const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
-    const sameContext = this.reuse && context === this.previousContext;
+    const sameContext = remember && context === this.previousContext;
     const unchangedBefore = sameContext ? commonPrefixLength(this.previousText, text) : 0;
 
     // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
@@ -145,7 +149,7 @@ export class DocumentAnalyzer {
     const statements: Node[] = slice.imports.map((s) => s.node);
     for (const group of slice.groups) {
       const extents = group.map((s) => lineExtent(text, s.start, s.end));
-      const key = this.reuse ? groupKey(text, group, extents, locate) : '';
+      const key = remember ? groupKey(text, group, extents, locate) : '';
       const old = sameContext ? this.groups.get(key) : undefined;
       const moved = old && (unmoved(old, extents, unchangedBefore) ? old : moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore)));
       if (old && moved) {
@@ -162,9 +166,9 @@ export class DocumentAnalyzer {
       statements.sort((a, b) => a.startIndex - b.startIndex);
       const fresh = check(new Interpreter().run(statements), style, flavour, describe);
       append(merged, fresh);
-      if (this.reuse) rememberByGroup(fresh, toRun, remembered);
+      if (remember) rememberByGroup(fresh, toRun, remembered);
     }
-    if (this.reuse) {
+    if (remember) {
       this.previousText = text;
       this.previousContext = context;
       this.groups = remembered;

@@ -101,6 +101,30 @@ model.fit(x, y)
     expect(topLevelTexts(code, 'groups')).toContain('(x, y), _ = keras.datasets.mnist.load_data()');
   });
 
+  it('is not joined by names in strings, comments, comprehensions or plain assignments alone', () => {
+    const code = `${MODEL}(a, b), _ = keras.datasets.mnist.load_data()
+label = "loss"
+def report(history):
+    # the loss, per epoch
+    print("loss", [h for h in history if h["label"]], [_ for _ in range(3)])
+model = keras.Sequential([layers.Dense(10, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy")
+model.fit(x, y)
+`;
+    expect(topLevelTexts(code, 'skipped')).toEqual(['(a, b), _ = keras.datasets.mnist.load_data()', 'label = "loss"', expect.stringMatching(/^def report/)]);
+  });
+
+  it('is joined by names in f-strings and by what a target subscripts', () => {
+    const code = `${MODEL}KIND = "sparse_categorical"
+heads = {}
+heads["out"] = layers.Dense(10, activation="softmax")
+model = keras.Sequential([heads["out"]])
+model.compile(loss=f"{KIND}_crossentropy")
+model.fit(x, y)
+`;
+    expect(topLevelTexts(code, 'skipped')).toEqual([]);
+  });
+
   it('keeps an alias of the model and what is done through it', () => {
     const code = `${MODEL}model = keras.Sequential([layers.Dense(64, activation="relu")])
 m = model

@@ -18,7 +18,6 @@ import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, FlavourInf
 export { initParser } from './parser';
 
 const MAY_HAVE_FINDINGS = /compile|softmax/i;
-const MENTIONS_IMPORT = /\bimport\b/;
 
 /** Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of `text`. */
 export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
@@ -135,7 +134,7 @@ export class DocumentAnalyzer {
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
   private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string, remember: boolean): Outcome {
-    const imports = moduleImports(slice.all.filter((s) => MENTIONS_IMPORT.test(s.text)).map((s) => s.node));
+    const imports = moduleImports(slice.withImports.map((s) => s.node));
     const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
     const sameContext = remember && context === this.previousContext;

@@ -25,8 +25,8 @@ export interface TopStatement {
 }
 
 export interface ModuleSlice {
-  /** Every top-level statement but comments, in order. */
-  all: TopStatement[];
+  /** Top-level statements that hold an import (imports, and if/try blocks with imports), in order. */
+  withImports: TopStatement[];
   /** Top-level imports: they run with every group. */
   imports: TopStatement[];
   /** Groups that may have findings, each in source order; groups are in order of their first statement. */
@@ -37,9 +37,10 @@ export interface ModuleSlice {
 
 export const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
-const TRIGGER = /compile|softmax/gi;
+const TRIGGER = /compile|softmax/i;
 /** Words of the statements that can end a run (raise, return, break, continue outside a function). */
-const STOPPERS = /\b(?:raise|return|break|continue)\b/g;
+const STOPPERS = /\b(?:raise|return|break|continue)\b/;
+const MENTIONS_IMPORT = /\bimport\b/;
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
@@ -52,33 +53,65 @@ function isIdentifierPart(c: number): boolean {
   return isIdentifierStart(c) || (c >= 48 && c <= 57);
 }
 
+const STRING_PREFIXES = new Set(['r', 'u', 'b', 'f', 't', 'br', 'rb', 'fr', 'rf', 'tr', 'rt']);
+
 /**
  * Calls `visit` with every name mentioned in text[from, to): identifiers that are not keywords and
- * not attributes (`a.b` mentions a). Words in strings and comments count too, which only
- * over-approximates; any non-ASCII character is taken as part of a name (Python names may be non-ASCII).
+ * not attributes (`a.b` mentions a). Comments and string literals mention nothing, except the
+ * expressions of f-strings: all words of an f-string count, which only over-approximates. Nor do
+ * comprehensions and generator expressions: the interpreter never looks into them. Any non-ASCII
+ * character is taken as part of a name (Python names may be non-ASCII). `code: false` reads every
+ * word (the inside of an f-string); `comprehensions: false` reads comprehensions too (in code with
+ * a syntax error, a bracket may wrap a `for` statement).
  */
-function forEachName(text: string, from: number, to: number, visit: (name: string) => void): void {
+function forEachName(text: string, from: number, to: number, visit: (name: string) => void, code = true, comprehensions = true): void {
+  // Names inside open brackets wait until the bracket closes: a `for` in it makes it a comprehension.
+  const open: { names: string[]; comprehension: boolean }[] = [];
+  const mention = (name: string): void => {
+    if (open.length) open[open.length - 1].names.push(name);
+    else visit(name);
+  };
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
     if (isIdentifierStart(c)) {
       let j = i + 1;
       while (j < to && isIdentifierPart(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      const quote = text.charCodeAt(j);
+      if (code && (quote === 34 || quote === 39) && j - i <= 2 && STRING_PREFIXES.has(word.toLowerCase())) {
+        // A prefixed string: f'...{name}...' mentions what its braces hold.
+        const end = Math.min(stringEnd(text, j), to);
+        if (/[ft]/i.test(word)) forEachName(text, j + 1, end, mention, false);
+        i = end + 1;
+        continue;
+      }
       let before = i - 1;
       while (before >= from && (text.charCodeAt(before) === 32 || text.charCodeAt(before) === 9)) before--;
-      if (before < from || text.charCodeAt(before) !== 46 /* . */) {
-        const word = text.slice(i, j);
-        if (!PYTHON_KEYWORDS.has(word)) visit(word);
-      }
+      const attribute = before >= from && text.charCodeAt(before) === 46; /* . */
+      if (word === 'for' && open.length && comprehensions) open[open.length - 1].comprehension = true;
+      else if (!attribute && !PYTHON_KEYWORDS.has(word)) mention(word);
       i = j;
     } else if (c >= 48 && c <= 57) {
       // A number: 1e5, 0x1F and 10j are not names.
       i++;
       while (i < to && isIdentifierPart(text.charCodeAt(i))) i++;
+    } else if (code && (c === 34 || c === 39)) {
+      i = Math.min(stringEnd(text, i), to) + 1;
+    } else if (code && c === 35 /* # */) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 || nl > to ? to : nl;
     } else {
+      if (code && (c === 40 || c === 91 || c === 123)) open.push({ names: [], comprehension: false });
+      else if (code && (c === 41 || c === 93 || c === 125) && open.length) {
+        const closed = open.pop()!;
+        if (!closed.comprehension) for (const name of closed.names) mention(name);
+      }
       i++;
     }
   }
+  // Brackets left open (a syntax error) are taken as they are.
+  while (open.length) for (const name of open.pop()!.names) mention(name);
 }
 
 export function wordsOf(text: string): string[] {
@@ -136,7 +169,7 @@ function assignedText(text: string): string {
   return last < 0 ? '' : text.slice(0, last);
 }
 
-/** Names declared `global` anywhere in the file: functions may bind them. */
+/** Names declared `global` (or `nonlocal`) in a piece of code: functions may bind them. */
 function globalNames(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(/\b(?:global|nonlocal)\s+([^\n;#]*)/g)) for (const w of wordsOf(m[1])) out.add(w);
@@ -154,8 +187,9 @@ export function bindsOf(node: Node, text: string, hasError: boolean): Set<string
     const name = DEFINED_NAME.exec(text);
     if (name) binds.add(name[1]);
   } else collectBinds(node, binds);
-  // `(name := value)` binds in the enclosing scope wherever it is.
+  // `(name := value)` binds in the enclosing scope wherever it is; functions bind their `global` names.
   if (text.includes(':=')) for (const m of text.matchAll(/([\p{L}_][\p{L}\p{N}_]*)\s*:=/gu)) binds.add(m[1]);
+  for (const name of globalNames(text)) binds.add(name);
   return binds;
 }
 
@@ -261,30 +295,70 @@ function collectBinds(node: Node, out: Set<string>): void {
   }
 }
 
-/** Indexes of the statements (sorted, disjoint) holding a match of `pattern` (a global regex) in `text`. */
-function statementsMatching(text: string, statements: readonly TopStatement[], pattern: RegExp): Set<number> {
-  const out = new Set<number>();
-  let i = 0;
-  for (const m of text.matchAll(pattern)) {
-    while (i < statements.length && statements[i].end <= m.index) i++;
-    if (i === statements.length) break;
-    if (statements[i].start <= m.index) out.add(i);
-  }
-  return out;
-}
-
 /** What slicing reads from one statement: a function of its text (and parse), so it can be reused after edits. */
 export interface StatementNames {
   /** Module-level names it may bind. */
   binds: readonly string[];
   /** Every name it mentions, once each. */
   names: readonly string[];
+  /** The names it mentions other than as a plain assignment target (`x` in `x = 1` is bound, not read). */
+  reads: readonly string[];
+  /** It mentions compile or softmax. */
+  trigger: boolean;
+  /** It is no definition and has a raise, return, break or continue: it may end the module's run. */
+  mayStop: boolean;
+  /** It mentions `import` (an import inside an if or try block binds at module level). */
+  mentionsImport: boolean;
 }
 
 export function statementNames(statement: TopStatement, hasError: boolean): StatementNames {
+  const { node, text } = statement;
   const names = new Set<string>();
-  forEachName(statement.text, 0, statement.text.length, (name) => names.add(name));
-  return { binds: [...bindsOf(statement.node, statement.text, hasError)].map(detached), names: [...names].map(detached) };
+  forEachName(text, 0, text.length, (name) => names.add(name), true, !hasError);
+  let reads = names;
+  const targets = !hasError && node.type === 'expression_statement' ? assignedText(text) : '';
+  if (targets) {
+    reads = new Set(wordsOf(text.slice(targets.length + 1)));
+    const plain = plainTargets(targets);
+    for (const name of wordsOf(targets)) if (!plain.has(name)) reads.add(name);
+  }
+  return {
+    binds: [...bindsOf(node, text, hasError)].map(detached),
+    names: [...names].map(detached),
+    reads: [...reads].map(detached),
+    trigger: TRIGGER.test(text),
+    mayStop: !DEFINITIONS.has(node.type) && STOPPERS.test(text),
+    mentionsImport: MENTIONS_IMPORT.test(text),
+  };
+}
+
+/**
+ * Names that stand as whole targets in the target text of an assignment: x, a and b in
+ * `x = (a, [b, *c.d]) = ...`, not d[k] or e.f (reads of d, k and e).
+ */
+function plainTargets(targets: string): Set<string> {
+  const out = new Set<string>();
+  const previous = (at: number): string => {
+    let i = at - 1;
+    while (i >= 0 && /\s/.test(targets[i])) i--;
+    return i < 0 ? '' : targets[i];
+  };
+  const next = (at: number): string => {
+    let i = at;
+    while (i < targets.length && /\s/.test(targets[i])) i++;
+    return i < targets.length ? targets[i] : '';
+  };
+  for (const m of targets.matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (/[\p{L}\p{N}_.]/u.test(targets[start - 1] ?? '')) continue; // inside a longer word, or an attribute
+    const before = previous(start);
+    // `(`/`[` open a tuple or list of targets, unless they call or subscript what precedes them.
+    const opener = before === '(' || before === '[';
+    const grouping = !opener || !/[\p{L}\p{N}_)\]]/u.test(previous(targets.lastIndexOf(before, start - 1)));
+    if ((before === '' || before === ',' || before === '=' || before === '*' || opener) && grouping && /^[,)\]=:]?$/.test(next(end))) out.add(m[0]);
+  }
+  return out;
 }
 
 /**
@@ -301,7 +375,6 @@ function detached(name: string): string {
  * `namesOf` lets a caller reuse what it read from statements it has seen before.
  */
 export function sliceModule(root: Node, text: string, namesOf: (statement: TopStatement, hasError: boolean) => StatementNames = statementNames): ModuleSlice | null {
-  const all: TopStatement[] = [];
   const imports: TopStatement[] = [];
   const statements: TopStatement[] = [];
   for (const node of root.namedChildren) {
@@ -309,20 +382,21 @@ export function sliceModule(root: Node, text: string, namesOf: (statement: TopSt
     const start = node.startIndex;
     const end = node.endIndex;
     const statement = { node, start, end, text: text.slice(start, end) };
-    all.push(statement);
     if (IMPORTS.has(node.type)) imports.push(statement);
     else statements.push(statement);
   }
-  for (const i of statementsMatching(text, statements, STOPPERS)) {
-    const node = statements[i].node;
-    if (!DEFINITIONS.has(node.type) && new Interpreter().stops(node)) return null;
-  }
-
   // Asked once: a tree without errors has none in any statement.
   const anyError = root.hasError;
   const read = statements.map((s) => namesOf(s, anyError && s.node.hasError));
-  const globals = globalNames(text);
-  for (const r of read) for (const name of r.binds) globals.add(name);
+  if (read.some((r, i) => r.mayStop && new Interpreter().stops(statements[i].node))) return null;
+  const withImports = [...imports, ...statements.filter((_, i) => read[i].mentionsImport)].sort((a, b) => a.start - b.start);
+
+  // A connecting name is bound at module level and read somewhere: a name only ever assigned to
+  // (`_` in `(x, y), _ = data`) carries nothing from one statement to another.
+  const bound = new Set<string>();
+  for (const r of read) for (const name of r.binds) bound.add(name);
+  const globals = new Set<string>();
+  for (const r of read) for (const name of r.reads) if (bound.has(name)) globals.add(name);
 
   // Union-find over statements: two statements that mention the same global are in one group.
   const parent = statements.map((_, i) => i);
@@ -341,7 +415,9 @@ export function sliceModule(root: Node, text: string, namesOf: (statement: TopSt
   });
 
   const triggered = new Set<number>();
-  for (const i of statementsMatching(text, statements, TRIGGER)) triggered.add(find(i));
+  read.forEach((r, i) => {
+    if (r.trigger) triggered.add(find(i));
+  });
   const byRoot = new Map<number, TopStatement[]>();
   let skipped = 0;
   statements.forEach((statement, i) => {
@@ -354,5 +430,5 @@ export function sliceModule(root: Node, text: string, namesOf: (statement: TopSt
     if (list) list.push(statement);
     else byRoot.set(group, [statement]);
   });
-  return { all, imports, groups: [...byRoot.values()], skipped };
+  return { withImports, imports, groups: [...byRoot.values()], skipped };
 }

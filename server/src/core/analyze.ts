@@ -44,13 +44,14 @@ interface RememberedGroup extends Outcome {
 }
 
 /**
- * Analyses successive versions of one document. Groups of statements (model/slice.ts) an edit did
- * not touch keep their results, moved to their new offsets; only the groups it touched are run
- * again. A fresh analyzer, or `{ reuse: false }`, analyses everything.
+ * Analyses successive versions of one document. From the second version on, the module is split
+ * into groups of statements (model/slice.ts), and groups an edit did not touch keep their results,
+ * moved to their new offsets; only the groups it touched run again. The first version, and every
+ * version with `{ reuse: false }`, runs the whole module: splitting costs about what it saves
+ * when nothing is remembered (measured on the benchmark's scripts).
  */
 export class DocumentAnalyzer {
   private readonly reuse: boolean;
-  private readonly slicing: boolean;
   private previousText = '';
   /** How many versions this analyzer has seen. */
   private versions = 0;
@@ -62,10 +63,8 @@ export class DocumentAnalyzer {
   /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped and run. */
   lastRun = { groups: 0, reused: 0, skippedStatements: 0, ranStatements: 0 };
 
-  /** `slicing: false` runs every statement (the reference the tests compare slicing with). */
-  constructor(options: { reuse?: boolean; slicing?: boolean } = {}) {
+  constructor(options: { reuse?: boolean } = {}) {
     this.reuse = options.reuse ?? true;
-    this.slicing = options.slicing ?? true;
   }
 
   analyze(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
@@ -82,10 +81,9 @@ export class DocumentAnalyzer {
       let lines: LineIndex | null = null;
       const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
       // A document opened and never edited needs nothing remembered: from its second version on, it does.
-      const remember = this.reuse && this.versions++ > 0;
-      const slice = this.slicing ? sliceModule(root, text, remember ? this.rememberedNames() : undefined) : null;
+      const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames()) : null;
       if (!slice) this.forget();
-      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe, remember) : this.runAll(text, root, flavour, describe);
+      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
       return {
         findings: applyOptions(dedupe(outcome.findings), options),
         contracts: outcome.contracts.sort((a, b) => a.span.start - b.span.start),
@@ -125,7 +123,7 @@ export class DocumentAnalyzer {
     this.groups = new Map();
   }
 
-  /** The whole module, as one program (the reference for slicing, and what a module that cannot be split gets). */
+  /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
   private runAll(text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
     const statements = root.namedChildren.filter((n): n is Node => !!n);
     const facts = new Interpreter().run(statements);
@@ -133,11 +131,11 @@ export class DocumentAnalyzer {
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
-  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string, remember: boolean): Outcome {
+  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
     const imports = moduleImports(slice.withImports.map((s) => s.node));
     const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
-    const sameContext = remember && context === this.previousContext;
+    const sameContext = context === this.previousContext;
     const unchangedBefore = sameContext ? commonPrefixLength(this.previousText, text) : 0;
 
     // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
@@ -148,7 +146,7 @@ export class DocumentAnalyzer {
     const statements: Node[] = slice.imports.map((s) => s.node);
     for (const group of slice.groups) {
       const extents = group.map((s) => lineExtent(text, s.start, s.end));
-      const key = remember ? groupKey(text, group, extents, locate) : '';
+      const key = groupKey(text, group, extents, locate);
       const old = sameContext ? this.groups.get(key) : undefined;
       const moved = old && (unmoved(old, extents, unchangedBefore) ? old : moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore)));
       if (old && moved) {
@@ -165,13 +163,11 @@ export class DocumentAnalyzer {
       statements.sort((a, b) => a.startIndex - b.startIndex);
       const fresh = check(new Interpreter().run(statements), style, flavour, describe);
       append(merged, fresh);
-      if (remember) rememberByGroup(fresh, toRun, remembered);
+      rememberByGroup(fresh, toRun, remembered);
     }
-    if (remember) {
-      this.previousText = text;
-      this.previousContext = context;
-      this.groups = remembered;
-    }
+    this.previousText = text;
+    this.previousContext = context;
+    this.groups = remembered;
     return merged;
   }
 }

@@ -1,19 +1,19 @@
-// Splits a module's top-level statements into independent groups, so the interpreter runs only the
-// statements that can matter, and an editor can re-run only the group an edit touched.
+// Splits a module's top-level statements into independent groups, so that after an edit the
+// interpreter re-runs only the group the edit touched (and none of the statements that cannot matter).
 //
-// Two top-level statements can influence each other only through a module-level name (a global):
-// one binds it, the other reads or mutates the object behind it. Imports are run with every group
-// (they only bind library paths). Any other name a statement mentions is a builtin, an attribute, a
-// keyword or a function's local, and does not connect it to anything. So the statements fall into
-// connected components over shared globals, and a component can produce a finding only if one of its
-// statements mentions `compile` or `softmax` (every rule needs one: see MAY_HAVE_FINDINGS). The
-// interpreter runs those components and skips the rest, with the same result.
+// Two top-level statements can influence each other only through a module-level name: one binds
+// it, the other reads it or mutates the object behind it. Imports run with every group (they only
+// bind library paths). So the statements fall into connected components over the names that are
+// bound at module level and read somewhere, and a component can have a finding only if one of its
+// statements mentions `compile` or `softmax` (every rule needs one: see MAY_HAVE_FINDINGS). Running
+// the components that can, and nothing else, gives the result of running the whole module.
 //
-// Everything here over-approximates: a word in a string or a comment, or a name bound on only one
-// branch, still counts. A module with a top-level statement that ends the run (a raise, return,
-// break or continue outside a function, on every path) is not split: whether what follows it runs
-// depends on it. Whether a statement ends the run does not depend on values, so the interpreter
-// can tell by running it alone.
+// Names are read from the text, and everything over-approximates (a name bound on one branch or in
+// a function counts, so does every word of an f-string) except where the interpreter provably never
+// looks: comments, string literals, comprehensions and attribute names. A module with a top-level
+// statement that ends the run (a raise, return, break or continue outside a function, on every
+// path) is not split: whether what follows it runs depends on it. Whether a statement ends the run
+// does not depend on values, so the interpreter can tell by running it alone.
 import type { Node } from 'web-tree-sitter';
 import { Interpreter } from './interpreter';
 
@@ -64,13 +64,18 @@ const STRING_PREFIXES = new Set(['r', 'u', 'b', 'f', 't', 'br', 'rb', 'fr', 'rf'
  * word (the inside of an f-string); `comprehensions: false` reads comprehensions too (in code with
  * a syntax error, a bracket may wrap a `for` statement).
  */
-function forEachName(text: string, from: number, to: number, visit: (name: string) => void, code = true, comprehensions = true): void {
+function forEachName(text: string, from: number, to: number, visit: (name: string, at: number) => void, code = true, comprehensions = true): void {
   // Names inside open brackets wait until the bracket closes: a `for` in it makes it a comprehension.
-  const open: { names: string[]; comprehension: boolean }[] = [];
-  const mention = (name: string): void => {
-    if (open.length) open[open.length - 1].names.push(name);
-    else visit(name);
+  const open: { names: string[]; at: number[]; comprehension: boolean }[] = [];
+  const mention = (name: string, at: number): void => {
+    const inner = open[open.length - 1];
+    if (!inner) visit(name, at);
+    else {
+      inner.names.push(name);
+      inner.at.push(at);
+    }
   };
+  const release = (closed: { names: string[]; at: number[] }): void => closed.names.forEach((name, k) => mention(name, closed.at[k]));
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
@@ -90,7 +95,7 @@ function forEachName(text: string, from: number, to: number, visit: (name: strin
       while (before >= from && (text.charCodeAt(before) === 32 || text.charCodeAt(before) === 9)) before--;
       const attribute = before >= from && text.charCodeAt(before) === 46; /* . */
       if (word === 'for' && open.length && comprehensions) open[open.length - 1].comprehension = true;
-      else if (!attribute && !PYTHON_KEYWORDS.has(word)) mention(word);
+      else if (!attribute && !PYTHON_KEYWORDS.has(word)) mention(word, i);
       i = j;
     } else if (c >= 48 && c <= 57) {
       // A number: 1e5, 0x1F and 10j are not names.
@@ -102,16 +107,16 @@ function forEachName(text: string, from: number, to: number, visit: (name: strin
       const nl = text.indexOf('\n', i);
       i = nl < 0 || nl > to ? to : nl;
     } else {
-      if (code && (c === 40 || c === 91 || c === 123)) open.push({ names: [], comprehension: false });
+      if (code && (c === 40 || c === 91 || c === 123)) open.push({ names: [], at: [], comprehension: false });
       else if (code && (c === 41 || c === 93 || c === 125) && open.length) {
         const closed = open.pop()!;
-        if (!closed.comprehension) for (const name of closed.names) mention(name);
+        if (!closed.comprehension) release(closed);
       }
       i++;
     }
   }
   // Brackets left open (a syntax error) are taken as they are.
-  while (open.length) for (const name of open.pop()!.names) mention(name);
+  while (open.length) release(open.pop()!);
 }
 
 export function wordsOf(text: string): string[] {
@@ -178,12 +183,16 @@ function globalNames(text: string): Set<string> {
 
 const DEFINED_NAME = /^(?:async\s+)?(?:def|class)\s+([\p{L}_][\p{L}\p{N}_]*)/u;
 
-/** Module-level names a top-level statement may bind; `hasError`: it holds a syntax error (its parse then says little). */
-export function bindsOf(node: Node, text: string, hasError: boolean): Set<string> {
+/**
+ * Module-level names a top-level statement may bind, besides the targets of an expression
+ * statement (statementNames reads those); `hasError`: it holds a syntax error (its parse then says little).
+ */
+function bindsOf(node: Node, text: string, hasError: boolean): Set<string> {
   const binds = new Set<string>();
   if (hasError) collectBindsAnywhere(node, binds);
-  else if (node.type === 'expression_statement') for (const w of wordsOf(assignedText(text))) binds.add(w);
-  else if (node.type === 'function_definition' || node.type === 'class_definition') {
+  else if (node.type === 'expression_statement') {
+    // the targets: see statementNames
+  } else if (node.type === 'function_definition' || node.type === 'class_definition') {
     const name = DEFINED_NAME.exec(text);
     if (name) binds.add(name[1]);
   } else collectBinds(node, binds);
@@ -311,21 +320,33 @@ export interface StatementNames {
   mentionsImport: boolean;
 }
 
-export function statementNames(statement: TopStatement, hasError: boolean): StatementNames {
+/** `keep`: the result is remembered across versions (its strings then get their own memory). */
+export function statementNames(statement: TopStatement, hasError: boolean, keep = true): StatementNames {
   const { node, text } = statement;
+  const expression = !hasError && node.type === 'expression_statement';
+  // In `a, b[i] = f(x)`: a, b and i are targets (bound), x, b and i are read.
+  const split = expression ? assignedText(text).length : 0;
+  const plain = split ? plainTargetStarts(text.slice(0, split)) : null;
   const names = new Set<string>();
-  forEachName(text, 0, text.length, (name) => names.add(name), true, !hasError);
-  let reads = names;
-  const targets = !hasError && node.type === 'expression_statement' ? assignedText(text) : '';
-  if (targets) {
-    reads = new Set(wordsOf(text.slice(targets.length + 1)));
-    const plain = plainTargets(targets);
-    for (const name of wordsOf(targets)) if (!plain.has(name)) reads.add(name);
-  }
+  const reads = new Set<string>();
+  const binds = bindsOf(node, text, hasError);
+  forEachName(
+    text,
+    0,
+    text.length,
+    (name, at) => {
+      names.add(name);
+      if (at < split) binds.add(name);
+      if (at >= split || !plain!.has(at)) reads.add(name);
+    },
+    true,
+    !hasError,
+  );
+  const list = (set: Set<string>): string[] => (keep ? [...set].map(detached) : [...set]);
   return {
-    binds: [...bindsOf(node, text, hasError)].map(detached),
-    names: [...names].map(detached),
-    reads: [...reads].map(detached),
+    binds: list(binds),
+    names: list(names),
+    reads: list(reads),
     trigger: TRIGGER.test(text),
     mayStop: !DEFINITIONS.has(node.type) && STOPPERS.test(text),
     mentionsImport: MENTIONS_IMPORT.test(text),
@@ -333,11 +354,11 @@ export function statementNames(statement: TopStatement, hasError: boolean): Stat
 }
 
 /**
- * Names that stand as whole targets in the target text of an assignment: x, a and b in
- * `x = (a, [b, *c.d]) = ...`, not d[k] or e.f (reads of d, k and e).
+ * Where the names that stand as whole targets start in the target text of an assignment: x, a and
+ * b in `x = (a, [b, *c.d]) = ...`, not d[k] or e.f (reads of d, k and e).
  */
-function plainTargets(targets: string): Set<string> {
-  const out = new Set<string>();
+function plainTargetStarts(targets: string): Set<number> {
+  const out = new Set<number>();
   const previous = (at: number): string => {
     let i = at - 1;
     while (i >= 0 && /\s/.test(targets[i])) i--;
@@ -356,7 +377,7 @@ function plainTargets(targets: string): Set<string> {
     // `(`/`[` open a tuple or list of targets, unless they call or subscript what precedes them.
     const opener = before === '(' || before === '[';
     const grouping = !opener || !/[\p{L}\p{N}_)\]]/u.test(previous(targets.lastIndexOf(before, start - 1)));
-    if ((before === '' || before === ',' || before === '=' || before === '*' || opener) && grouping && /^[,)\]=:]?$/.test(next(end))) out.add(m[0]);
+    if ((before === '' || before === ',' || before === '=' || before === '*' || opener) && grouping && /^[,)\]=:]?$/.test(next(end))) out.add(start);
   }
   return out;
 }
@@ -374,7 +395,11 @@ function detached(name: string): string {
  * top-level statement ends the module's run (what follows it never runs), so it cannot be split.
  * `namesOf` lets a caller reuse what it read from statements it has seen before.
  */
-export function sliceModule(root: Node, text: string, namesOf: (statement: TopStatement, hasError: boolean) => StatementNames = statementNames): ModuleSlice | null {
+export function sliceModule(
+  root: Node,
+  text: string,
+  namesOf: (statement: TopStatement, hasError: boolean) => StatementNames = (s, hasError) => statementNames(s, hasError, false),
+): ModuleSlice | null {
   const imports: TopStatement[] = [];
   const statements: TopStatement[] = [];
   for (const node of root.namedChildren) {

@@ -6,7 +6,7 @@ import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { headsOf } from './model/heads';
 import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
-import { IMPORTS, sliceModule, statementNames, type ModuleSlice, type StatementNames, type TopStatement } from './model/slice';
+import { IMPORTS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
 import { joinCells, locateInCell, type VirtualNotebook } from './notebook';
 import { parsePython } from './parser';
 import { accuracyFor, ERA_NAMES, outputContexts, type Era, type OutputContext } from './rules/context';
@@ -60,6 +60,8 @@ export class DocumentAnalyzer {
   private groups = new Map<string, RememberedGroup>();
   /** What slicing read from each statement text of the last version (with its type and error flag). */
   private names = new Map<string, RememberedNames>();
+  /** The last version's grouping. */
+  private grouping: SliceMemo = { read: [], groupOf: [] };
   /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped and run. */
   lastRun = { groups: 0, reused: 0, skippedStatements: 0, ranStatements: 0 };
 
@@ -81,7 +83,7 @@ export class DocumentAnalyzer {
       let lines: LineIndex | null = null;
       const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
       // A document opened and never edited needs nothing remembered: from its second version on, it does.
-      const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames()) : null;
+      const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(), this.grouping) : null;
       if (!slice) this.forget();
       const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
       return {
@@ -100,18 +102,22 @@ export class DocumentAnalyzer {
   }
 
   /** Reads statements through the names remembered from the last version; keeps what this version used. */
-  private rememberedNames(): (statement: TopStatement, hasError: boolean) => StatementNames {
+  private rememberedNames(): (statement: TopStatement, hasError: boolean, index: number) => StatementNames {
     const previous = this.names;
     const current = new Map<string, RememberedNames>();
     this.names = current;
-    return (statement, hasError) => {
+    const lastRead = this.grouping.read;
+    return (statement, hasError, index) => {
       const type = statement.node.type;
       const known = previous.get(statement.text) ?? current.get(statement.text);
       if (known && known.type === type && known.hasError === hasError) {
         current.set(statement.text, known);
         return known.names;
       }
-      const names = statementNames(statement, hasError);
+      let names = statementNames(statement, hasError);
+      // An edit that changes no name (a number, a string) keeps the statement's reading, and so
+      // the grouping.
+      if (lastRead[index] && sameNames(lastRead[index], names)) names = lastRead[index];
       current.set(statement.text, { type, hasError, names });
       return names;
     };
@@ -120,6 +126,7 @@ export class DocumentAnalyzer {
   private forget(): void {
     this.previousText = '';
     this.names = new Map();
+    this.grouping = { read: [], groupOf: [] };
     this.groups = new Map();
   }
 
@@ -170,6 +177,11 @@ export class DocumentAnalyzer {
     this.groups = remembered;
     return merged;
   }
+}
+
+function sameNames(a: StatementNames, b: StatementNames): boolean {
+  const same = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.trigger === b.trigger && a.mayStop === b.mayStop && a.mentionsImport === b.mentionsImport && same(a.binds, b.binds) && same(a.names, b.names) && same(a.reads, b.reads);
 }
 
 /** From the start of a statement's first line to the end of its last line (with the newline). */

@@ -97,7 +97,11 @@ const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
 const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */
+/** Any of the signals above: one pass tells a file without any (most files) from the others. */
+const ANY_SIGNAL = new RegExp([...KERAS1_SIGNALS, ...KERAS3_SIGNALS].map(([re]) => re.source).concat(TF_KERAS_SIGNAL.source, LEGACY_GRAPH_SIGNAL.source).join('|'));
+
 export function flavourFromCode(raw: string): CodeEvidence {
+  if (!ANY_SIGNAL.test(raw)) return { flavour: 'unknown', evidence: [], legacyGraphMode: false };
   // Stripping comments and strings costs a pass over the file: only done to confirm a signal the
   // raw text already shows (most files show none).
   let uncommented: string | null = null;

@@ -390,15 +390,24 @@ function detached(name: string): string {
   return name.length < 13 ? name : (' ' + name).slice(1);
 }
 
+/** The grouping of the last version: kept while no statement reads differently (`read` holds the same objects). */
+export interface SliceMemo {
+  read: readonly StatementNames[];
+  /** Per statement, the index of its group, or -1 when it is in none. */
+  groupOf: readonly number[];
+}
+
 /**
  * Groups of top-level statements that may have findings, and the top-level imports; null when a
  * top-level statement ends the module's run (what follows it never runs), so it cannot be split.
- * `namesOf` lets a caller reuse what it read from statements it has seen before.
+ * `namesOf` lets a caller reuse what it read from statements it has seen before, and `memo` the
+ * grouping itself.
  */
 export function sliceModule(
   root: Node,
   text: string,
-  namesOf: (statement: TopStatement, hasError: boolean) => StatementNames = (s, hasError) => statementNames(s, hasError, false),
+  namesOf: (statement: TopStatement, hasError: boolean, index: number) => StatementNames = (s, hasError) => statementNames(s, hasError, false),
+  memo?: SliceMemo,
 ): ModuleSlice | null {
   const imports: TopStatement[] = [];
   const statements: TopStatement[] = [];
@@ -412,10 +421,25 @@ export function sliceModule(
   }
   // Asked once: a tree without errors has none in any statement.
   const anyError = root.hasError;
-  const read = statements.map((s) => namesOf(s, anyError && s.node.hasError));
+  const read = statements.map((s, i) => namesOf(s, anyError && s.node.hasError, i));
   if (read.some((r, i) => r.mayStop && new Interpreter().stops(statements[i].node))) return null;
   const withImports = [...imports, ...statements.filter((_, i) => read[i].mentionsImport)].sort((a, b) => a.start - b.start);
 
+  const unchanged = memo && memo.read.length === read.length && memo.read.every((r, i) => r === read[i]);
+  const groupOf = unchanged ? memo.groupOf : partition(read);
+  if (memo && !unchanged) Object.assign(memo, { read, groupOf });
+  const groups: TopStatement[][] = [];
+  let skipped = 0;
+  statements.forEach((statement, i) => {
+    const group = groupOf[i];
+    if (group < 0) skipped++;
+    else (groups[group] ??= []).push(statement);
+  });
+  return { withImports, imports, groups, skipped };
+}
+
+/** Per statement, the index of its group (numbered in order of first statements), or -1. */
+function partition(read: readonly StatementNames[]): number[] {
   // A connecting name is bound at module level and read somewhere: a name only ever assigned to
   // (`_` in `(x, y), _ = data`) carries nothing from one statement to another.
   const bound = new Set<string>();
@@ -424,7 +448,7 @@ export function sliceModule(
   for (const r of read) for (const name of r.reads) if (bound.has(name)) globals.add(name);
 
   // Union-find over statements: two statements that mention the same global are in one group.
-  const parent = statements.map((_, i) => i);
+  const parent = read.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
     return i;
@@ -443,17 +467,12 @@ export function sliceModule(
   read.forEach((r, i) => {
     if (r.trigger) triggered.add(find(i));
   });
-  const byRoot = new Map<number, TopStatement[]>();
-  let skipped = 0;
-  statements.forEach((statement, i) => {
-    const group = find(i);
-    if (!triggered.has(group)) {
-      skipped++;
-      return;
-    }
-    const list = byRoot.get(group);
-    if (list) list.push(statement);
-    else byRoot.set(group, [statement]);
+  const numbers = new Map<number, number>();
+  return read.map((_, i) => {
+    const root = find(i);
+    if (!triggered.has(root)) return -1;
+    let n = numbers.get(root);
+    if (n === undefined) numbers.set(root, (n = numbers.size));
+    return n;
   });
-  return { withImports, imports, groups: [...byRoot.values()], skipped };
 }

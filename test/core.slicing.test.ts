@@ -257,6 +257,25 @@ describe('re-analysis after edits gives the result of a fresh analysis', () => {
     }
   });
 
+  it('regroups when an edit makes a statement read another name', () => {
+    const code = `from tensorflow import keras
+from tensorflow.keras import layers
+head = layers.Dense(1, activation="relu")
+model = keras.Sequential([layers.Dense(10, activation="softmax")])
+model.compile(loss="binary_crossentropy")
+`;
+    const analyzer = new DocumentAnalyzer();
+    analyzer.analyze(code);
+    analyzer.analyze(code);
+    expect(analyzer.lastRun.skippedStatements).toBe(1);
+    // Same statements, but the model now reads `head`: its statement joins the group.
+    const edited = code.replace('[layers.Dense(10, activation="softmax")]', '[head]');
+    const result = analyzer.analyze(edited);
+    expect(result).toEqual(analyzeText(edited));
+    expect(result.findings.map((f) => `${f.ruleId} ${edited.slice(f.span.start, f.span.end)}`)).toEqual(['KL015 "relu"']);
+    expect(analyzer.lastRun.skippedStatements).toBe(0);
+  });
+
   it('moves the findings of an untouched group when an edit above it shifts it', () => {
     const code = `from tensorflow import keras
 from tensorflow.keras import layers

@@ -268,6 +268,55 @@ describe('keras-lint language server over stdio', () => {
     expect(hover?.range).toEqual(rangeOf(text, "'binary_crossentropy'"));
   });
 
+  it('gives after each edit of a typing session the diagnostics a freshly opened document gets', async () => {
+    // Re-analysis runs only the statements an edit can affect and moves the other findings: it must
+    // publish exactly what a first analysis of the same text publishes.
+    const uri = 'file:///keras-lint-test/session.py';
+    let text = `from tensorflow import keras
+from tensorflow.keras import layers
+(x, y), _ = keras.datasets.mnist.load_data()
+a = keras.Sequential([layers.Dense(10, activation="softmax")])
+a.compile(loss="binary_crossentropy", metrics=["accuracy"])
+a.fit(x, y)
+(x3, y3), _ = keras.datasets.cifar10.load_data()
+b = keras.Sequential([layers.Dense(3, activation="softmax")])
+b.compile(loss="categorical_crossentropy")
+b.fit(x3, y3)
+`;
+    const opened = client.nextDiagnostics(uri);
+    await client.open(uri, text);
+    await opened;
+    const doc = TextDocument.create(uri, 'python', 1, text);
+    const steps: [string, string][] = [
+      ['from tensorflow import keras', '\nfrom tensorflow import keras'],
+      ['Dense(10,', 'Dense(1,'],
+      ['loss="binary_crossentropy"', 'loss="sparse_categorical_crossentropy"'],
+      ['b.fit(x3, y3)', 'b.fit(x3, keras.utils.to_categorical(y3, 3))'],
+      ['b = keras', 'c = a\nb = keras'],
+      ['(x, y), _ =', '(x, y), z ='],
+      ['b.compile(', 'c.compile('],
+      ['\nfrom tensorflow import keras', 'from tensorflow import keras'],
+    ];
+    for (const [index, [from, to]] of steps.entries()) {
+      const version = index + 2;
+      const change = { range: rangeOf(text, from), text: to };
+      TextDocument.update(doc, [change], version);
+      text = doc.getText();
+      const edited = client.nextDiagnostics(uri, (p) => p.version === version);
+      await client.change(uri, version, [change]);
+      const fresh = `file:///keras-lint-test/session-fresh-${version}.py`;
+      const reference = client.nextDiagnostics(fresh);
+      await client.open(fresh, text);
+      const [incremental, first] = [await edited, await reference];
+      // The same but for the document's URI and version, which fixes carry.
+      const normalized = (diagnostics: Diagnostic[], of: string): unknown =>
+        JSON.parse(JSON.stringify(diagnostics).replaceAll(JSON.stringify(of), JSON.stringify('URI')).replace(/"versions":\{[^}]*\}/g, '"versions":{}'));
+      expect(normalized(incremental.diagnostics, uri), `after step ${index + 1}: ${to}`).toEqual(normalized(first.diagnostics, fresh));
+      expect(incremental.diagnostics.length).toBeGreaterThan(0);
+      await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: fresh } });
+    }
+  });
+
   it('analyses a notebook as one program, publishes per cell, and re-checks when another cell changes', async () => {
     const notebook = 'file:///keras-lint-test/train.ipynb';
     const cell1 = 'vscode-notebook-cell:/keras-lint-test/train.ipynb#W0';

@@ -1,7 +1,9 @@
 // The benchmark's floor: a process that only initialises web-tree-sitter (the same wasm files the
 // CLI loads, from dist/server/) and parses the given files (folders: their .py and .ipynb files;
 // notebooks: their code cells joined), then exits. Prints nothing but a count on stderr.
-// Usage: node scripts/bench/parse-only.mjs PATHS...
+// With --visit it also visits every named node once (its type and named children, nothing else):
+// what any analysis that reads the whole tree through web-tree-sitter's JS API costs at least.
+// Usage: node scripts/bench/parse-only.mjs [--visit] PATHS...
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -33,10 +35,18 @@ await Parser.init({ locateFile: () => join(dist, 'web-tree-sitter.wasm') });
 const python = await Language.load(join(dist, 'tree-sitter-python.wasm'));
 const parser = new Parser();
 parser.setLanguage(python);
+const visit = process.argv.includes('--visit');
 let nodes = 0;
-for (const path of process.argv.slice(2).flatMap((p) => files(p, []))) {
+let visited = 0;
+function visitNamed(node) {
+  visited += node.type ? 1 : 0;
+  for (const child of node.namedChildren) visitNamed(child);
+}
+for (const path of process.argv.slice(2).filter((a) => a !== '--visit').flatMap((p) => files(p, []))) {
   const tree = parser.parse(pythonOf(path));
   nodes += tree.rootNode.descendantCount;
+  if (visit) visitNamed(tree.rootNode);
   tree.delete();
 }
+if (visit) process.stderr.write(`visited: ${visited} named nodes\n`);
 process.stderr.write(`parsed: ${nodes} nodes\n`);

@@ -6,7 +6,7 @@ import type { Head } from '../model/heads';
 import { CROSSENTROPY_LOSSES, LOSS_CLASS, REGRESSION_LOSSES, UNBOUNDED_ACTIVATIONS } from '../model/kerasNames';
 import type { LabelInfo, LayerInfo, LossInfo, MetricInfo } from '../model/values';
 import type { Finding, Fix, RelatedInfo, RuleId, TextEdit } from '../types';
-import { accuracyFor, accuracyInShapeEra, ERA_NAMES, erasOf, type OutputContext } from './context';
+import { accuracyInShapeEra, ERA_NAMES, erasOf, type OutputContext } from './context';
 import {
   deleteArgument, insertKeyword, memberReference, renameReference, replaceNode, replaceStringContent, setActivation,
   type FileStyle,

@@ -1,0 +1,230 @@
+// Analysis of one document, version after version: what the language server runs after each edit.
+import type { Node, Tree } from 'web-tree-sitter';
+import { resolveFlavour } from './flavour';
+import { LineIndex } from './lineIndex';
+import { Interpreter, moduleImports } from './model/interpreter';
+import { IMPORTS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
+import { parsePython } from './parser';
+import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
+import { checkFacts, finish } from './results';
+import { fileStyle } from './rules/edits';
+import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
+
+const MAY_HAVE_FINDINGS = /compile|softmax/i;
+
+/** One top-level statement as a group result remembers it: its lines (which messages may name). */
+interface Extent {
+  start: number;
+  end: number;
+}
+
+interface RememberedNames {
+  type: string;
+  hasError: boolean;
+  names: StatementNames;
+}
+
+/** A group's results, with the text and the statement extents they were computed on. */
+interface RememberedGroup extends Outcome {
+  extents: Extent[];
+  /** The largest offset that lies outside the extents (an import line a fix adds), or -1. */
+  outsideMax: number;
+}
+
+/**
+ * Analyses successive versions of one document. From the second version on, the module is split
+ * into groups of statements (model/slice.ts), and groups an edit did not touch keep their results,
+ * moved to their new offsets; only the groups it touched run again. The first version, and every
+ * version with `{ reuse: false }`, runs the whole module: splitting costs about what it saves
+ * when nothing is remembered (measured on the benchmark's scripts).
+ */
+export class DocumentAnalyzer {
+  private readonly reuse: boolean;
+  private previousText = '';
+  /** How many versions this analyzer has seen. */
+  private versions = 0;
+  /** Everything group results depend on besides their own statements: flavour, imports, file style. */
+  private previousContext = '';
+  private groups = new Map<string, RememberedGroup>();
+  /** What slicing read from each statement text of the last version (with its type and error flag). */
+  private names = new Map<string, RememberedNames>();
+  /** The last version's grouping. */
+  private grouping: SliceMemo = { read: [], groupOf: [] };
+  /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped and run. */
+  lastRun = { groups: 0, reused: 0, skippedStatements: 0, ranStatements: 0 };
+
+  constructor(options: { reuse?: boolean } = {}) {
+    this.reuse = options.reuse ?? true;
+  }
+
+  analyze(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
+    const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
+    // Every rule needs a compile call or a softmax: a file with neither (most Python files of a
+    // project) cannot have a finding, so it is not interpreted, nor parsed unless a tree is given.
+    if (!MAY_HAVE_FINDINGS.test(text)) {
+      this.forget();
+      return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
+    }
+    const ownTree = tree ? null : parsePython(text);
+    const root = (tree ?? ownTree!).rootNode;
+    try {
+      let lines: LineIndex | null = null;
+      const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
+      // A document opened and never edited needs nothing remembered: from its second version on, it does.
+      const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(), this.grouping) : null;
+      if (!slice) this.forget();
+      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
+      return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
+    } catch (error) {
+      this.forget();
+      throw error;
+    } finally {
+      ownTree?.delete();
+    }
+  }
+
+  /** Reads statements through the names remembered from the last version; keeps what this version used. */
+  private rememberedNames(): (statement: TopStatement, hasError: boolean, index: number) => StatementNames {
+    const previous = this.names;
+    const current = new Map<string, RememberedNames>();
+    this.names = current;
+    const lastRead = this.grouping.read;
+    return (statement, hasError, index) => {
+      const type = statement.node.type;
+      const known = previous.get(statement.text) ?? current.get(statement.text);
+      if (known && known.type === type && known.hasError === hasError) {
+        current.set(statement.text, known);
+        return known.names;
+      }
+      let names = statementNames(statement, hasError);
+      // An edit that changes no name (a number, a string) keeps the statement's reading, and so
+      // the grouping.
+      if (lastRead[index] && sameNames(lastRead[index], names)) names = lastRead[index];
+      current.set(statement.text, { type, hasError, names });
+      return names;
+    };
+  }
+
+  private forget(): void {
+    this.previousText = '';
+    this.names = new Map();
+    this.grouping = { read: [], groupOf: [] };
+    this.groups = new Map();
+  }
+
+  /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
+  private runAll(text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+    const statements = root.namedChildren.filter((n): n is Node => !!n);
+    const facts = new Interpreter().run(statements);
+    return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports), flavour, describe);
+  }
+
+  /** The groups of statements that can have findings: remembered ones moved, the others run. */
+  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
+    const imports = moduleImports(slice.withImports.map((s) => s.node));
+    const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
+    const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
+    const sameContext = context === this.previousContext;
+    const unchangedBefore = sameContext ? commonPrefixLength(this.previousText, text) : 0;
+
+    // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
+    const locate = where ?? (text.includes('\r') ? describe : null);
+    const merged: Outcome = { findings: [], contracts: [], hints: [] };
+    const remembered = new Map<string, RememberedGroup>();
+    const toRun: { key: string; extents: Extent[] }[] = [];
+    const statements: Node[] = slice.imports.map((s) => s.node);
+    for (const group of slice.groups) {
+      const extents = group.map((s) => lineExtent(text, s.start, s.end));
+      const key = groupKey(text, group, extents, locate);
+      const old = sameContext ? this.groups.get(key) : undefined;
+      const moved = old && (unmoved(old, extents, unchangedBefore) ? old : moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore)));
+      if (old && moved) {
+        append(merged, moved);
+        remembered.set(key, { ...moved, extents, outsideMax: old.outsideMax });
+      } else {
+        toRun.push({ key, extents });
+        for (const s of group) statements.push(s.node);
+      }
+    }
+
+    this.lastRun = { groups: slice.groups.length, reused: slice.groups.length - toRun.length, skippedStatements: slice.skipped, ranStatements: statements.length };
+    if (toRun.length) {
+      statements.sort((a, b) => a.startIndex - b.startIndex);
+      const fresh = checkFacts(new Interpreter().run(statements), style, flavour, describe);
+      append(merged, fresh);
+      rememberByGroup(fresh, toRun, remembered);
+    }
+    this.previousText = text;
+    this.previousContext = context;
+    this.groups = remembered;
+    return merged;
+  }
+}
+
+function sameNames(a: StatementNames, b: StatementNames): boolean {
+  const same = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.trigger === b.trigger && a.mayStop === b.mayStop && a.mentionsImport === b.mentionsImport && same(a.binds, b.binds) && same(a.names, b.names) && same(a.reads, b.reads);
+}
+
+/** From the start of a statement's first line to the end of its last line (with the newline). */
+function lineExtent(text: string, start: number, end: number): Extent {
+  const nl = text.indexOf('\n', end);
+  return { start: text.lastIndexOf('\n', start - 1) + 1, end: nl < 0 ? text.length : nl + 1 };
+}
+
+/** A group's identity: the text of its statements' lines and where they are (`locate`, else tree-sitter's row). */
+function groupKey(text: string, group: TopStatement[], extents: Extent[], locate: ((offset: number) => string) | null): string {
+  return extents.map((e, i) => `${locate ? locate(e.start) : group[i].node.startPosition.row}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
+}
+
+/** True when nothing in or before a remembered group moved: its results stand as they are. */
+function unmoved(old: RememberedGroup, extents: Extent[], unchangedBefore: number): boolean {
+  return old.outsideMax < unchangedBefore && old.extents.every((e, i) => e.start === extents[i].start);
+}
+
+/** Offsets inside a statement's lines move with it; others stay where they are if nothing before them changed. */
+function offsetMover(from: Extent[], to: Extent[], unchangedBefore: number): MoveOffset {
+  return (offset) => {
+    for (let i = 0; i < from.length; i++) {
+      if (offset >= from[i].start && offset <= from[i].end) return offset - from[i].start + to[i].start;
+    }
+    return offset < unchangedBefore ? offset : null;
+  };
+}
+
+/**
+ * Splits a run's results by the group whose lines hold their main span. A result outside every
+ * group that ran (none is expected) leaves those groups unremembered, so they simply run again.
+ */
+function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[] }[], into: Map<string, RememberedGroup>): void {
+  const byGroup = groups.map((): Outcome => ({ findings: [], contracts: [], hints: [] }));
+  const groupAt = (offset: number): number => groups.findIndex((g) => g.extents.some((e) => offset >= e.start && offset < e.end));
+  let placed = true;
+  const place = <T>(items: T[], spanOf: (item: T) => Span, list: (o: Outcome) => T[]): void => {
+    for (const item of items) {
+      const i = groupAt(spanOf(item).start);
+      if (i < 0) placed = false;
+      else list(byGroup[i]).push(item);
+    }
+  };
+  place(fresh.findings, (f) => f.span, (o) => o.findings);
+  place(fresh.contracts, (c) => c.span, (o) => o.contracts);
+  place(fresh.hints, (h) => h.span, (o) => o.hints);
+  if (!placed) return;
+  groups.forEach((g, i) => {
+    let outsideMax = -1;
+    moveOutcome(byGroup[i], (offset) => {
+      if (!g.extents.some((e) => offset >= e.start && offset <= e.end)) outsideMax = Math.max(outsideMax, offset);
+      return offset;
+    });
+    // A copy: strings cut from this version's text would otherwise keep the whole text alive.
+    into.set(g.key, { ...structuredClone(byGroup[i]), extents: g.extents, outsideMax });
+  });
+}
+
+function append(into: Outcome, more: Outcome): void {
+  into.findings.push(...more.findings);
+  into.contracts.push(...more.contracts);
+  into.hints.push(...more.hints);
+}
+

@@ -3,14 +3,12 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { Interpreter, moduleImports } from './model/interpreter';
-import { IMPORTS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
+import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
 import { parsePython } from './parser';
 import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle } from './rules/edits';
 import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
-
-const MAY_HAVE_FINDINGS = /compile|softmax/i;
 
 /** One top-level statement as a group result remembers it: its lines (which messages may name). */
 interface Extent {
@@ -59,8 +57,8 @@ export class DocumentAnalyzer {
 
   analyze(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
     const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
-    // Every rule needs a compile call or a softmax: a file with neither (most Python files of a
-    // project) cannot have a finding, so it is not interpreted, nor parsed unless a tree is given.
+    // A file with neither a compile call nor a softmax (most Python files of a project) cannot have
+    // a finding, so it is not interpreted, nor parsed unless a tree is given.
     if (!MAY_HAVE_FINDINGS.test(text)) {
       this.forget();
       return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };

@@ -5,7 +5,7 @@
 // it, the other reads it or mutates the object behind it. Imports run with every group (they only
 // bind library paths). So the statements fall into connected components over the names that are
 // bound at module level and read somewhere, and a component can have a finding only if one of its
-// statements mentions `compile` or `softmax` (every rule needs one: see MAY_HAVE_FINDINGS). Running
+// statements mentions `compile` or `softmax` (every rule needs one: MAY_HAVE_FINDINGS). Running
 // the components that can, and nothing else, gives the result of running the whole module.
 //
 // Names are read from the text, and everything over-approximates (a name bound on one branch or in
@@ -37,7 +37,8 @@ export interface ModuleSlice {
 
 export const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
-const TRIGGER = /compile|softmax/i;
+/** Every rule needs a compile call or a softmax: text without either cannot have a finding. */
+export const MAY_HAVE_FINDINGS = /compile|softmax/i;
 /** Words of the statements that can end a run (raise, return, break, continue outside a function). */
 const STOPPERS = /\b(?:raise|return|break|continue)\b/;
 const MENTIONS_IMPORT = /\bimport\b/;
@@ -119,7 +120,7 @@ function forEachName(text: string, from: number, to: number, visit: (name: strin
   while (open.length) release(open.pop()!);
 }
 
-export function wordsOf(text: string): string[] {
+function wordsOf(text: string): string[] {
   const out = new Set<string>();
   forEachName(text, 0, text.length, (name) => out.add(name));
   return [...out];
@@ -320,8 +321,7 @@ export interface StatementNames {
   mentionsImport: boolean;
 }
 
-/** `keep`: the result is remembered across versions (its strings then get their own memory). */
-export function statementNames(statement: TopStatement, hasError: boolean, keep = true): StatementNames {
+export function statementNames(statement: TopStatement, hasError: boolean): StatementNames {
   const { node, text } = statement;
   const expression = !hasError && node.type === 'expression_statement';
   // In `a, b[i] = f(x)`: a, b and i are targets (bound), x, b and i are read.
@@ -342,12 +342,13 @@ export function statementNames(statement: TopStatement, hasError: boolean, keep 
     true,
     !hasError,
   );
-  const list = (set: Set<string>): string[] => (keep ? [...set].map(detached) : [...set]);
+  // Remembered across versions: the strings get their own memory.
+  const list = (set: Set<string>): string[] => [...set].map(detached);
   return {
     binds: list(binds),
     names: list(names),
     reads: list(reads),
-    trigger: TRIGGER.test(text),
+    trigger: MAY_HAVE_FINDINGS.test(text),
     mayStop: !DEFINITIONS.has(node.type) && STOPPERS.test(text),
     mentionsImport: MENTIONS_IMPORT.test(text),
   };
@@ -406,7 +407,7 @@ export interface SliceMemo {
 export function sliceModule(
   root: Node,
   text: string,
-  namesOf: (statement: TopStatement, hasError: boolean, index: number) => StatementNames = (s, hasError) => statementNames(s, hasError, false),
+  namesOf: (statement: TopStatement, hasError: boolean, index: number) => StatementNames = statementNames,
   memo?: SliceMemo,
 ): ModuleSlice | null {
   const imports: TopStatement[] = [];

@@ -13,6 +13,7 @@ import {
 } from '../server/src/core/hover';
 import { lossIdOf } from '../server/src/core/model/kerasNames';
 import { parsePython } from '../server/src/core/parser';
+import { readTree } from '../server/src/core/syntax';
 import type { Span, TrainingContract } from '../server/src/core/types';
 
 beforeAll(async () => {
@@ -203,7 +204,7 @@ describe('what the cursor is on', () => {
     try {
       const offset = code.indexOf(needle);
       if (offset < 0) throw new Error(`${needle} not in code`);
-      return hoverTargetAt(tree.rootNode, offset + delta);
+      return hoverTargetAt(readTree(tree, code), offset + delta);
     } finally {
       tree.delete();
     }

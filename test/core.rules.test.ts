@@ -309,6 +309,14 @@ model.compile(loss='sparse_categorical_crossentropy')
     expect(applyFix(code, only(code, 'KL009').fixes[0])).toContain('losses.BinaryCrossentropy(label_smoothing=0.1, from_logits=True)');
   });
 
+  it('adds from_logits=True after the last argument in a file that starts with blank lines', () => {
+    // tree-sitter's module node starts at the first token, so its text is not the file's: offsets must index the file.
+    const code = `\n\nmodel = Sequential([Dense(5)])\nmodel.compile(loss=losses.BinaryCrossentropy(label_smoothing=0.1 ), metrics=['mae'])\n`;
+    const fixed = applyFix(code, only(code, 'KL009').fixes[0]);
+    expect(fixed).toContain('losses.BinaryCrossentropy(label_smoothing=0.1, from_logits=True )');
+    expect(check(fixed)).toEqual([]);
+  });
+
   it('in keras1/keras2 (no loss classes) offers the head activation instead', () => {
     const code = `model = Sequential([Dense(5)])\nmodel.compile(loss='categorical_crossentropy')\n`;
     const f = only(code, 'KL009', { flavour: 'keras2' });

@@ -13,6 +13,7 @@ import { analyzeNotebook, analyzeText, DocumentAnalyzer, initParser } from '../s
 import { parseIpynb } from '../server/src/core/notebook';
 import { sliceModule, statementNames } from '../server/src/core/model/slice';
 import { parsePython } from '../server/src/core/parser';
+import { readTree } from '../server/src/core/syntax';
 import type { AnalysisOptions, AnalysisResult } from '../server/src/core/types';
 import { flagged } from './helpers/analysis';
 import { EXAMPLES } from './helpers/cli';
@@ -54,10 +55,10 @@ function sliced(text: string, options: AnalysisOptions = {}): AnalysisResult {
 function topLevelTexts(code: string, pick: 'groups' | 'skipped'): string[] {
   const tree = parsePython(code);
   try {
-    const slice = sliceModule(tree.rootNode, code);
+    const slice = sliceModule(readTree(tree, code), code);
     if (!slice) throw new Error('the module was not split');
     const kept = new Set(slice.groups.flat().map((s) => s.text));
-    const all = tree.rootNode.namedChildren.filter((n) => n && n.type !== 'comment' && !n.type.includes('import')).map((n) => n!.text);
+    const all = readTree(tree, code).namedChildren.filter((n) => n && n.type !== 'comment' && !n.type.includes('import')).map((n) => n!.text);
     return pick === 'groups' ? all.filter((t) => kept.has(t)) : all.filter((t) => !kept.has(t));
   } finally {
     tree.delete();
@@ -169,7 +170,7 @@ model.fit(x, y)
     const facts = (code: string) => {
       const tree = parsePython(code);
       try {
-        const node = tree.rootNode.namedChildren[0]!;
+        const node = readTree(tree, code).namedChildren[0]!;
         return [...statementNames({ node, start: node.startIndex, end: node.endIndex, text: node.text }, false).binds].sort();
       } finally {
         tree.delete();
@@ -197,7 +198,7 @@ model.fit(x, y)
     const stops = mayStop.replace('if CONFIG is None:\n    raise', 'raise');
     const tree = parsePython(stops);
     try {
-      expect(sliceModule(tree.rootNode, stops)).toBeNull();
+      expect(sliceModule(readTree(tree, stops), stops)).toBeNull();
     } finally {
       tree.delete();
     }

@@ -1,5 +1,5 @@
 // Analysis of one document, version after version: what the language server runs after each edit.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { Interpreter, moduleImports } from './model/interpreter';
@@ -8,6 +8,7 @@ import { parsePython } from './parser';
 import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle } from './rules/edits';
+import { readTree, type SyntaxNode } from './syntax';
 import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
 
 /** One top-level statement as a group result remembers it: its lines (which messages may name). */
@@ -64,7 +65,7 @@ export class DocumentAnalyzer {
       return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
     }
     const ownTree = tree ? null : parsePython(text);
-    const root = (tree ?? ownTree!).rootNode;
+    const root = readTree(tree ?? ownTree!, text);
     try {
       let lines: LineIndex | null = null;
       const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
@@ -111,8 +112,8 @@ export class DocumentAnalyzer {
   }
 
   /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
-  private runAll(text: string, root: Node, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
-    const statements = root.namedChildren.filter((n): n is Node => !!n);
+  private runAll(text: string, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+    const statements = root.namedChildren.filter((n): n is SyntaxNode => !!n);
     const facts = new Interpreter().run(statements);
     return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports), flavour, describe);
   }
@@ -130,7 +131,7 @@ export class DocumentAnalyzer {
     const merged: Outcome = { findings: [], contracts: [], hints: [] };
     const remembered = new Map<string, RememberedGroup>();
     const toRun: { key: string; extents: Extent[] }[] = [];
-    const statements: Node[] = slice.imports.map((s) => s.node);
+    const statements: SyntaxNode[] = slice.imports.map((s) => s.node);
     for (const group of slice.groups) {
       const extents = group.map((s) => lineExtent(text, s.start, s.end));
       const key = groupKey(text, group, extents, locate);
@@ -172,7 +173,7 @@ function lineExtent(text: string, start: number, end: number): Extent {
 
 /** A group's identity: the text of its statements' lines and where they are (`locate`, else tree-sitter's row). */
 function groupKey(text: string, group: TopStatement[], extents: Extent[], locate: ((offset: number) => string) | null): string {
-  return extents.map((e, i) => `${locate ? locate(e.start) : group[i].node.startPosition.row}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
+  return extents.map((e, i) => `${locate ? locate(e.start) : group[i].node.startRow}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
 }
 
 /** True when nothing in or before a remembered group moved: its results stand as they are. */

@@ -1,7 +1,7 @@
 // Hover texts (markdown) for losses, activations, metrics and the training contract of a compile
 // call, and the lookup of what name sits under an offset in the syntax tree. Editor-agnostic: the
 // language server turns these into LSP hovers. The facts are keras-facts.md §1–§3.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax';
 import { activationNameOf, lossIdOf, metricIdOf } from './model/kerasNames';
 import { ERA_NAMES } from './rules/context';
 import type { Flavour, FlavourInfo, HeadSummary, LabelSummary, Span, TrainingContract } from './types';
@@ -438,7 +438,7 @@ const SHORT_LOSS_NAMES = new Set(['mse', 'mae', 'mape', 'msle', 'kld', 'huber', 
 type Context = 'loss' | 'metric' | 'activation' | 'other' | null;
 
 /** The name under `offset`: a string literal, an identifier, or the last part of a dotted name. */
-export function hoverTargetAt(root: Node, offset: number): HoverTarget | null {
+export function hoverTargetAt(root: SyntaxNode, offset: number): HoverTarget | null {
   if (offset < 0 || offset > root.endIndex) return null;
   const node = root.descendantForIndex(offset);
   if (!node) return null;
@@ -448,17 +448,17 @@ export function hoverTargetAt(root: Node, offset: number): HoverTarget | null {
   return null;
 }
 
-function enclosingString(node: Node): Node | null {
-  let n: Node | null = node;
+function enclosingString(node: SyntaxNode): SyntaxNode | null {
+  let n: SyntaxNode | null = node;
   for (let i = 0; n && i < 2; i++, n = n.parent) if (n.type === 'string') return n;
   return null;
 }
 
-function spanOf(node: Node): Span {
+function spanOf(node: SyntaxNode): Span {
   return { start: node.startIndex, end: node.endIndex };
 }
 
-function stringTarget(str: Node): HoverTarget | null {
+function stringTarget(str: SyntaxNode): HoverTarget | null {
   const start = str.children.find((c) => c?.type === 'string_start');
   if (!start || /[fbFB]/.test(start.text)) return null;
   const parts = str.children.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end');
@@ -486,8 +486,8 @@ function stringTarget(str: Node): HoverTarget | null {
 }
 
 /** Where a string literal is used: a loss/metrics/activation argument, another keyword, or unknown (null). */
-function stringContext(str: Node): Context {
-  let child: Node = str;
+function stringContext(str: SyntaxNode): Context {
+  let child: SyntaxNode = str;
   let parent = str.parent;
   while (parent && ['list', 'tuple', 'parenthesized_expression', 'pair', 'dictionary'].includes(parent.type)) {
     if (parent.type === 'pair' && parent.childForFieldName('value')?.id !== child.id) return 'other';
@@ -512,14 +512,14 @@ function stringContext(str: Node): Context {
   return null;
 }
 
-function lastName(fn: Node | null): string | null {
+function lastName(fn: SyntaxNode | null): string | null {
   if (!fn) return null;
   if (fn.type === 'identifier') return fn.text;
   if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text ?? null;
   return null;
 }
 
-function identifierTarget(id: Node): HoverTarget | null {
+function identifierTarget(id: SyntaxNode): HoverTarget | null {
   const parent = id.parent;
   const isAttributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id;
   // Only the last part of a dotted name (or a bare name) names a loss/metric/activation.

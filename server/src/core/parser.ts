@@ -7,6 +7,8 @@ import { Language, Parser, type Point, type Tree } from 'web-tree-sitter';
 
 let ready: Promise<Language> | null = null;
 let python: Language | null = null;
+/** The object web-tree-sitter's Emscripten runtime was initialised with: it becomes that runtime's module. */
+let runtime: Record<string, unknown> | null = null;
 
 function firstExisting(candidates: (() => string)[]): string {
   for (const candidate of candidates) {
@@ -40,7 +42,9 @@ function grammarWasmPath(): string {
 export function initParser(): Promise<Language> {
   ready ??= (async () => {
     const wasm = runtimeWasmPath();
-    await Parser.init({ locateFile: () => wasm });
+    const moduleObject: Record<string, unknown> = { locateFile: () => wasm };
+    await Parser.init(moduleObject);
+    runtime = moduleObject;
     python = await Language.load(grammarWasmPath());
     return python;
   })();
@@ -75,4 +79,159 @@ export function pointAt(text: string, offset: number): Point {
     lineStart = i + 1;
   }
   return { row, column: offset - lineStart };
+}
+
+/**
+ * A tree cursor driven through tree-sitter's C functions directly. web-tree-sitter's own
+ * TreeCursor copies the cursor into wasm memory before, and out after, every call (through its
+ * generic getValue/setValue), which made copying a tree cost a third of parsing it; the C
+ * functions keep the cursor in that transfer buffer between calls, so a walk that makes no
+ * other web-tree-sitter call in between can leave it there. `open` places a new cursor at the
+ * root; `close` frees it. Not reentrant: one walk at a time, no other tree-sitter call inside.
+ */
+export interface DirectCursor {
+  open(tree: Tree): {
+    gotoFirstChild(): boolean;
+    gotoNextSibling(): boolean;
+    gotoParent(): boolean;
+    gotoDescendant(index: number): void;
+    descendantIndex(): number;
+    typeId(): number;
+    startIndex(): number;
+    endIndex(): number;
+    fieldId(): number;
+    isNamed(): boolean;
+    isMissing(): boolean;
+    close(): void;
+  };
+}
+
+const DIRECT_FUNCTIONS = [
+  'tree_root_node', 'tree_cursor_new', 'tree_cursor_delete', 'tree_cursor_goto_first_child', 'tree_cursor_goto_next_sibling',
+  'tree_cursor_goto_parent', 'tree_cursor_goto_descendant', 'tree_cursor_current_descendant_index', 'tree_cursor_current_node_type_id',
+  'tree_cursor_start_index', 'tree_cursor_end_index', 'tree_cursor_current_field_id', 'tree_cursor_current_node_is_named',
+  'tree_cursor_current_node_is_missing',
+] as const;
+
+type DirectFunction = (tree: number, argument?: number) => number;
+
+let direct: DirectCursor | null | undefined;
+
+/**
+ * The direct cursor, or null when this web-tree-sitter build does not expose the functions (or
+ * they do not walk a sample tree exactly as its public TreeCursor does); readers then use the
+ * public TreeCursor. Decided once, after initParser().
+ */
+export function directCursor(): DirectCursor | null {
+  if (direct !== undefined) return direct;
+  direct = null;
+  const module = runtime;
+  if (!module) return null;
+  const fns = {} as Record<(typeof DIRECT_FUNCTIONS)[number], DirectFunction>;
+  for (const name of DIRECT_FUNCTIONS) {
+    const fn = module[`_ts_${name}_wasm`];
+    if (typeof fn !== 'function') return null;
+    fns[name] = fn as DirectFunction;
+  }
+  const candidate: DirectCursor = { open: (tree) => new DirectTreeCursor(fns, tree) };
+  if (walksLikePublicCursor(candidate)) direct = candidate;
+  return direct;
+}
+
+/** A cursor whose state lives in web-tree-sitter's transfer buffer (see DirectCursor). */
+class DirectTreeCursor {
+  /** web-tree-sitter keeps a tree's wasm address at index 0 (its own calls pass `tree[0]`). */
+  private readonly address: number;
+
+  constructor(private readonly fns: Record<(typeof DIRECT_FUNCTIONS)[number], DirectFunction>, tree: Tree) {
+    this.address = (tree as unknown as Record<number, number>)[0];
+    fns.tree_root_node(this.address);
+    fns.tree_cursor_new(this.address);
+  }
+
+  gotoFirstChild(): boolean {
+    return this.fns.tree_cursor_goto_first_child(this.address) === 1;
+  }
+
+  gotoNextSibling(): boolean {
+    return this.fns.tree_cursor_goto_next_sibling(this.address) === 1;
+  }
+
+  gotoParent(): boolean {
+    return this.fns.tree_cursor_goto_parent(this.address) === 1;
+  }
+
+  gotoDescendant(index: number): void {
+    this.fns.tree_cursor_goto_descendant(this.address, index);
+  }
+
+  descendantIndex(): number {
+    return this.fns.tree_cursor_current_descendant_index(this.address);
+  }
+
+  typeId(): number {
+    return this.fns.tree_cursor_current_node_type_id(this.address);
+  }
+
+  startIndex(): number {
+    return this.fns.tree_cursor_start_index(this.address);
+  }
+
+  endIndex(): number {
+    return this.fns.tree_cursor_end_index(this.address);
+  }
+
+  fieldId(): number {
+    return this.fns.tree_cursor_current_field_id(this.address);
+  }
+
+  isNamed(): boolean {
+    return this.fns.tree_cursor_current_node_is_named(this.address) === 1;
+  }
+
+  isMissing(): boolean {
+    return this.fns.tree_cursor_current_node_is_missing(this.address) === 1;
+  }
+
+  close(): void {
+    this.fns.tree_cursor_delete(this.address);
+  }
+}
+
+/** One walk over a sample (with an error, a missing node, fields, non-ASCII text) by both cursors, compared step by step. */
+function walksLikePublicCursor(candidate: DirectCursor): boolean {
+  const tree = parsePython('import keras as k\nm = k.Sequential([k.layers.Dense(3, activation="softmax")])  # é\nm.compile(loss="x", metrics=[\ndef f(:\n  return (1 +\n');
+  const seen: string[] = [];
+  try {
+    const cursor = tree.walk();
+    try {
+      do {
+        seen.push(`${cursor.currentDescendantIndex} ${cursor.nodeTypeId} ${cursor.startIndex} ${cursor.endIndex} ${cursor.currentFieldId} ${cursor.nodeIsNamed} ${cursor.nodeIsMissing}`);
+      } while (cursor.gotoFirstChild() || cursor.gotoNextSibling() || climbToNextSibling(() => cursor.gotoParent(), () => cursor.gotoNextSibling()));
+    } finally {
+      cursor.delete();
+    }
+    const other = candidate.open(tree);
+    let step = 0;
+    try {
+      do {
+        const read = `${other.descendantIndex()} ${other.typeId()} ${other.startIndex()} ${other.endIndex()} ${other.fieldId()} ${other.isNamed()} ${other.isMissing()}`;
+        if (read !== seen[step++]) return false;
+      } while (other.gotoFirstChild() || other.gotoNextSibling() || climbToNextSibling(() => other.gotoParent(), () => other.gotoNextSibling()));
+      other.gotoDescendant(3);
+      if (other.descendantIndex() !== 3) return false;
+    } finally {
+      other.close();
+    }
+    return step === seen.length;
+  } catch {
+    return false;
+  } finally {
+    tree.delete();
+  }
+}
+
+function climbToNextSibling(gotoParent: () => boolean, gotoNextSibling: () => boolean): boolean {
+  while (gotoParent()) if (gotoNextSibling()) return true;
+  return false;
 }

@@ -1,7 +1,7 @@
 // From what the interpreter found to what the user sees: the rules over the facts (findings,
 // training contracts, accuracy hints), then the options (select, ignore, severity), one finding
 // per place, in order.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax';
 import { RULES } from './catalog';
 import { headsOf } from './model/heads';
 import type { ProgramFacts } from './model/interpreter';
@@ -95,7 +95,7 @@ function hintsFor(context: OutputContext): AccuracyHint[] {
   return hints;
 }
 
-function contractOf(callee: Node, contexts: OutputContext[], flavour: AnalysisResult['flavour']): TrainingContract {
+function contractOf(callee: SyntaxNode, contexts: OutputContext[], flavour: AnalysisResult['flavour']): TrainingContract {
   const first = contexts[0];
   return {
     span: { start: callee.startIndex, end: callee.endIndex },

@@ -4,12 +4,12 @@
 // pooling, TimeDistributed) leaves the width unknown.
 import { ACTIVATION_LAYERS, TRANSPARENT_LAYERS, WIDTH_PRESERVING_LAYERS } from './kerasNames';
 import type { ActivationInfo, LayerInfo, ModelObj, TensorInfo } from './values';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 
 export interface Head {
   /** Output units when a Dense layer (or an application classifier) defines them, else null. */
   units: number | null;
-  unitsNode: Node | null;
+  unitsNode: SyntaxNode | null;
   /** The final activation; name 'unknown' when it cannot be known. */
   activation: ActivationInfo;
   /** The layer holding the activation when it is a separate layer (Activation/Softmax), for fixes. */
@@ -19,17 +19,17 @@ export interface Head {
   /** The output's name (output layer `name=` or the Model(outputs={...}) key). */
   name: string | null;
   /** A node to point at for "the head at line N". */
-  anchor: Node;
+  anchor: SyntaxNode;
   /** Softmax applied twice in a row: the second one. */
-  secondSoftmax: { activation: ActivationInfo; layer: LayerInfo | null; tensorNode: Node | null } | null;
+  secondSoftmax: { activation: ActivationInfo; layer: LayerInfo | null; tensorNode: SyntaxNode | null } | null;
   /** Softmax applied over a 1-unit last axis. */
   softmaxOnOneUnit: ActivationInfo | null;
 }
 
 type Step =
-  | { k: 'layer'; layer: LayerInfo; tensorNode: Node | null }
-  | { k: 'op'; op: ActivationInfo; node: Node }
-  | { k: 'end'; node: Node }
+  | { k: 'layer'; layer: LayerInfo; tensorNode: SyntaxNode | null }
+  | { k: 'op'; op: ActivationInfo; node: SyntaxNode }
+  | { k: 'end'; node: SyntaxNode }
   /** Layers whose identity or order is not known: a head not found before them is unknown. */
   | { k: 'unknown' };
 
@@ -88,11 +88,11 @@ function stepsOfTensor(tensor: TensorInfo): Step[] {
 interface Applied {
   activation: ActivationInfo;
   layer: LayerInfo | null;
-  tensorNode: Node | null;
+  tensorNode: SyntaxNode | null;
 }
 
 /** Walks steps from the output backwards. `applied` collects activations outermost first. */
-function headFromSteps(steps: Step[], anchor: Node, seen: number): Head | null {
+function headFromSteps(steps: Step[], anchor: SyntaxNode, seen: number): Head | null {
   const applied: (Applied | 'normalized')[] = [];
   let name: string | null = null;
   for (const step of steps) {
@@ -134,7 +134,7 @@ function headFromSteps(steps: Step[], anchor: Node, seen: number): Head | null {
   return null;
 }
 
-function headWithoutUnits(applied: (Applied | 'normalized')[], own: ActivationInfo | null, anchor: Node, name: string | null): Head {
+function headWithoutUnits(applied: (Applied | 'normalized')[], own: ActivationInfo | null, anchor: SyntaxNode, name: string | null): Head {
   const outer = applied[0];
   const activation = outer === undefined ? own ?? UNKNOWN_ACTIVATION : outer === 'normalized' ? UNKNOWN_ACTIVATION : outer.activation;
   const head: Head = {
@@ -145,7 +145,7 @@ function headWithoutUnits(applied: (Applied | 'normalized')[], own: ActivationIn
   return head;
 }
 
-function finishHead(units: number | null, unitsNode: Node | null, own: ActivationInfo, dense: LayerInfo | null, applied: (Applied | 'normalized')[], anchor: Node, name: string | null): Head {
+function finishHead(units: number | null, unitsNode: SyntaxNode | null, own: ActivationInfo, dense: LayerInfo | null, applied: (Applied | 'normalized')[], anchor: SyntaxNode, name: string | null): Head {
   const outer = applied[0];
   const activation = outer === undefined ? own : outer === 'normalized' ? UNKNOWN_ACTIVATION : outer.activation;
   const head: Head = {

@@ -3,7 +3,7 @@
 // compiled, and a helper `build_model()` returns the model it builds. Branches are run on copies
 // of the scope and merged (a name that differs between branches becomes unknown); loops run once
 // and merge with the state before them. Anything the interpreter does not model is UNKNOWN.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 import { BARE_KERAS_NAMES } from './kerasNames';
 import { callLibrary, callMethod, getAttribute, subscriptValue, type CallArgs, type Library } from './library';
 import { elementNodes, Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
@@ -44,14 +44,14 @@ export class Interpreter implements Library {
   private inlineCalls = 0;
   private inlineCallsInRun = 0;
   private readonly calledDefs = new Set<number>();
-  private readonly allDefs: { def: Node; scope: Scope; owner: Node | null }[] = [];
+  private readonly allDefs: { def: SyntaxNode; scope: Scope; owner: SyntaxNode | null }[] = [];
 
   constructor() {
     this.facts = { compiles: [], fits: [], models: [], layers: [], moduleScope: new Scope(null), imports: new Map() };
   }
 
   /** Runs top-level statements in order: a whole module, or the groups of it that can matter (slice.ts). */
-  run(statements: readonly Node[]): ProgramFacts {
+  run(statements: readonly SyntaxNode[]): ProgramFacts {
     const scope = this.facts.moduleScope;
     const frame: Frame = { returns: [] };
     this.nesting++;
@@ -78,7 +78,7 @@ export class Interpreter implements Library {
   }
 
   /** Whether running a top-level statement ends the module's run (control flow here never depends on values). */
-  stops(statement: Node): boolean {
+  stops(statement: SyntaxNode): boolean {
     this.nesting++;
     try {
       return this.execStatement(statement, this.facts.moduleScope, { returns: [] }) === 'stop';
@@ -89,7 +89,7 @@ export class Interpreter implements Library {
 
   // ---- statements ----------------------------------------------------------------------------
 
-  execBlock(statements: readonly (Node | null)[], scope: Scope, frame: Frame): Flow {
+  execBlock(statements: readonly (SyntaxNode | null)[], scope: Scope, frame: Frame): Flow {
     if (this.nesting >= MAX_NESTING) return 'next';
     this.nesting++;
     try {
@@ -99,7 +99,7 @@ export class Interpreter implements Library {
     }
   }
 
-  private execStatements(statements: readonly (Node | null)[], scope: Scope, frame: Frame): Flow {
+  private execStatements(statements: readonly (SyntaxNode | null)[], scope: Scope, frame: Frame): Flow {
     for (const statement of statements) {
       if (!statement) continue;
       if (this.execStatement(statement, scope, frame) === 'stop') return 'stop';
@@ -107,7 +107,7 @@ export class Interpreter implements Library {
     return 'next';
   }
 
-  private execStatement(node: Node, scope: Scope, frame: Frame): Flow {
+  private execStatement(node: SyntaxNode, scope: Scope, frame: Frame): Flow {
     switch (node.type) {
       case 'expression_statement':
         for (const child of node.namedChildren) if (child) this.evalExpression(child, scope);
@@ -162,14 +162,14 @@ export class Interpreter implements Library {
         for (const id of node.descendantsOfType('identifier')) if (id) scope.vars.set(id.text, UNKNOWN);
         return 'next';
       case 'match_statement':
-        this.execBranches(node.descendantsOfType('block').filter((b): b is Node => !!b && b.parent?.type === 'case_clause'), scope, frame, true);
+        this.execBranches(node.descendantsOfType('block').filter((b): b is SyntaxNode => !!b && b.parent?.type === 'case_clause'), scope, frame, true);
         return 'next';
       default:
         return 'next';
     }
   }
 
-  private execIf(node: Node, scope: Scope, frame: Frame): Flow {
+  private execIf(node: SyntaxNode, scope: Scope, frame: Frame): Flow {
     const condition = node.childForFieldName('condition');
     // `if __name__ == "__main__":` always runs when the file is the program.
     if (condition && /^__name__\s*==\s*['"]__main__['"]$/.test(condition.text)) {
@@ -177,7 +177,7 @@ export class Interpreter implements Library {
       return body ? this.execBlock(body.namedChildren, scope, frame) : 'next';
     }
     if (condition) this.evalExpression(condition, scope);
-    const blocks: Node[] = [];
+    const blocks: SyntaxNode[] = [];
     const consequence = node.childForFieldName('consequence');
     if (consequence) blocks.push(consequence);
     let hasElse = false;
@@ -194,7 +194,7 @@ export class Interpreter implements Library {
   }
 
   /** Runs each block from the same starting scope and merges their ends; `mayRunNone` adds the unchanged scope. */
-  private execBranches(blocks: Node[], scope: Scope, frame: Frame, mayRunNone: boolean): Flow {
+  private execBranches(blocks: SyntaxNode[], scope: Scope, frame: Frame, mayRunNone: boolean): Flow {
     const vars = scope.vars;
     // Per block that runs to its end: the names it wrote → their values at its end.
     const outcomes: Map<string, Value>[] = [];
@@ -231,7 +231,7 @@ export class Interpreter implements Library {
     return 'next';
   }
 
-  private execLoop(node: Node, scope: Scope, frame: Frame): Flow {
+  private execLoop(node: SyntaxNode, scope: Scope, frame: Frame): Flow {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right') ?? node.childForFieldName('condition');
     if (right) this.evalExpression(right, scope);
@@ -255,13 +255,13 @@ export class Interpreter implements Library {
     return 'next';
   }
 
-  private execTry(node: Node, scope: Scope, frame: Frame): Flow {
+  private execTry(node: SyntaxNode, scope: Scope, frame: Frame): Flow {
     const body = node.childForFieldName('body');
     // The try body is what normally runs; handlers are alternatives to its end state.
     const flow = body ? this.execBlock(body.namedChildren, scope, frame) : 'next';
-    const handlers = node.namedChildren.filter((c): c is Node => !!c && c.type === 'except_clause');
+    const handlers = node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type === 'except_clause');
     if (handlers.length) {
-      const blocks = handlers.map((h) => h.namedChildren.find((c) => c?.type === 'block')).filter((b): b is Node => !!b);
+      const blocks = handlers.map((h) => h.namedChildren.find((c) => c?.type === 'block')).filter((b): b is SyntaxNode => !!b);
       this.execBranches(blocks, scope, frame, true);
     }
     for (const child of node.namedChildren) {
@@ -274,25 +274,25 @@ export class Interpreter implements Library {
     return flow;
   }
 
-  private execImport(node: Node, scope: Scope): void {
+  private execImport(node: SyntaxNode, scope: Scope): void {
     for (const [local, path] of importBindings(node)) {
       scope.vars.set(local, { k: 'module', path });
       if (scope === this.facts.moduleScope) this.facts.imports.set(local, path);
     }
   }
 
-  private defineFunction(node: Node, scope: Scope, owner: Node | null): void {
+  private defineFunction(node: SyntaxNode, scope: Scope, owner: SyntaxNode | null): void {
     const name = node.childForFieldName('name')?.text;
     if (!name) return;
     scope.vars.set(name, { k: 'func', def: node, closure: scope, name });
     this.allDefs.push({ def: node, scope, owner });
   }
 
-  private defineClass(node: Node, scope: Scope): void {
+  private defineClass(node: SyntaxNode, scope: Scope): void {
     const name = node.childForFieldName('name')?.text;
     if (!name) return;
     const superclasses = node.childForFieldName('superclasses');
-    const bases = superclasses ? superclasses.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map((c) => this.evalExpression(c, scope)) : [];
+    const bases = superclasses ? superclasses.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'keyword_argument').map((c) => this.evalExpression(c, scope)) : [];
     const cls: Value = { k: 'class', def: node, closure: scope, name, bases };
     scope.vars.set(name, cls);
     const body = node.childForFieldName('body');
@@ -304,7 +304,7 @@ export class Interpreter implements Library {
 
   /** Methods nobody calls (a Trainer class's train()) run on an instance built by its __init__. */
   private runUncalledMethods(): void {
-    const byClass = new Map<number, { owner: Node; scope: Scope; defs: Node[] }>();
+    const byClass = new Map<number, { owner: SyntaxNode; scope: Scope; defs: SyntaxNode[] }>();
     for (const { def, scope, owner } of this.allDefs) {
       if (!owner || this.calledDefs.has(def.id)) continue;
       const entry = byClass.get(owner.id) ?? { owner, scope, defs: [] };
@@ -327,7 +327,7 @@ export class Interpreter implements Library {
 
   // ---- binding -------------------------------------------------------------------------------
 
-  bindTarget(target: Node, value: Value, scope: Scope): void {
+  bindTarget(target: SyntaxNode, value: Value, scope: Scope): void {
     switch (target.type) {
       case 'identifier':
         scope.vars.set(target.text, value);
@@ -338,7 +338,7 @@ export class Interpreter implements Library {
       case 'expression_list':
       case 'tuple':
       case 'list': {
-        const targets = target.namedChildren.filter((c): c is Node => !!c);
+        const targets = target.namedChildren.filter((c): c is SyntaxNode => !!c);
         const items = value.k === 'seq' && value.items.length === targets.length && !targets.some((t) => t.type === 'list_splat_pattern') ? value.items : null;
         targets.forEach((t, i) => this.bindTarget(t, items ? items[i] : UNKNOWN, scope));
         return;
@@ -361,7 +361,7 @@ export class Interpreter implements Library {
 
   // ---- expressions ---------------------------------------------------------------------------
 
-  evalExpression(node: Node, scope: Scope): Value {
+  evalExpression(node: SyntaxNode, scope: Scope): Value {
     if (this.nesting >= MAX_NESTING) return UNKNOWN;
     this.nesting++;
     try {
@@ -371,7 +371,7 @@ export class Interpreter implements Library {
     }
   }
 
-  private evalNested(node: Node, scope: Scope): Value {
+  private evalNested(node: SyntaxNode, scope: Scope): Value {
     switch (node.type) {
       case 'assignment':
         return this.evalAssignment(node, scope);
@@ -421,7 +421,7 @@ export class Interpreter implements Library {
       }
       case 'subscript': {
         const value = node.childForFieldName('value');
-        const subscripts = node.childrenForFieldName('subscript').filter((s): s is Node => !!s);
+        const subscripts = node.childrenForFieldName('subscript').filter((s): s is SyntaxNode => !!s);
         if (!value) return UNKNOWN;
         const base = this.evalExpression(value, scope);
         const index = subscripts.length === 1 ? subscripts[0] : null;
@@ -466,7 +466,7 @@ export class Interpreter implements Library {
     }
   }
 
-  private evalAssignment(node: Node, scope: Scope): Value {
+  private evalAssignment(node: SyntaxNode, scope: Scope): Value {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     const value = right ? this.evalExpression(right, scope) : UNKNOWN;
@@ -474,7 +474,7 @@ export class Interpreter implements Library {
     return value;
   }
 
-  private evalDict(node: Node, scope: Scope): Value {
+  private evalDict(node: SyntaxNode, scope: Scope): Value {
     const entries = new Map<string, Value>();
     let complete = true;
     for (const pair of elementNodes(node)) {
@@ -492,7 +492,7 @@ export class Interpreter implements Library {
     return complete ? { k: 'dict', entries, node } : UNKNOWN;
   }
 
-  private evalBinary(node: Node, scope: Scope): Value {
+  private evalBinary(node: SyntaxNode, scope: Scope): Value {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     const a = left ? this.evalExpression(left, scope) : UNKNOWN;
@@ -519,7 +519,7 @@ export class Interpreter implements Library {
 
   // ---- calls ---------------------------------------------------------------------------------
 
-  private evalCall(node: Node, scope: Scope): Value {
+  private evalCall(node: SyntaxNode, scope: Scope): Value {
     const fn = node.childForFieldName('function');
     const argsNode = node.childForFieldName('arguments');
     if (!fn) return UNKNOWN;
@@ -535,7 +535,7 @@ export class Interpreter implements Library {
     return this.callValue(callee, args, node);
   }
 
-  callValue(callee: Value, args: CallArgs, node: Node): Value {
+  callValue(callee: Value, args: CallArgs, node: SyntaxNode): Value {
     switch (callee.k) {
       case 'module':
         return callLibrary(this, callee.path, args, node);
@@ -548,7 +548,7 @@ export class Interpreter implements Library {
     }
   }
 
-  private evalArgs(argsNode: Node | null, scope: Scope, call: Node): CallArgs {
+  private evalArgs(argsNode: SyntaxNode | null, scope: Scope, call: SyntaxNode): CallArgs {
     const args: CallArgs = { positional: [], keywords: new Map(), node: call };
     if (!argsNode) return args;
     if (argsNode.type === 'generator_expression') return args;
@@ -593,14 +593,14 @@ export class Interpreter implements Library {
     }
   }
 
-  private bindParameters(def: Node, args: CallArgs, self: Value | null, scope: Scope): void {
+  private bindParameters(def: SyntaxNode, args: CallArgs, self: Value | null, scope: Scope): void {
     const params = def.childForFieldName('parameters');
-    const list = params?.namedChildren.filter((p): p is Node => !!p) ?? [];
+    const list = params?.namedChildren.filter((p): p is SyntaxNode => !!p) ?? [];
     let positional = [...args.positional.map((a) => a.value)];
     if (self) positional = [self, ...positional];
     list.forEach((param, i) => {
       let name: string | undefined;
-      let defaultNode: Node | null = null;
+      let defaultNode: SyntaxNode | null = null;
       if (param.type === 'identifier') name = param.text;
       else if (param.type === 'typed_parameter') name = param.namedChildren.find((c) => c?.type === 'identifier')?.text;
       else if (param.type === 'default_parameter' || param.type === 'typed_default_parameter') {
@@ -623,7 +623,7 @@ export class Interpreter implements Library {
     });
   }
 
-  private instantiate(cls: Extract<Value, { k: 'class' }>, args: CallArgs, node: Node): Value {
+  private instantiate(cls: Extract<Value, { k: 'class' }>, args: CallArgs, node: SyntaxNode): Value {
     const isModel = this.classIsModel(cls);
     const instance: Extract<Value, { k: 'instance' }> = { k: 'instance', cls, attrs: new Map(), model: null };
     const init = this.findMethod(cls, '__init__');
@@ -670,7 +670,7 @@ export class Interpreter implements Library {
 }
 
 /** The names an import statement binds, with the dotted paths they stand for. */
-export function importBindings(node: Node): [local: string, path: string][] {
+export function importBindings(node: SyntaxNode): [local: string, path: string][] {
   const out: [string, string][] = [];
   if (node.type === 'import_statement') {
     for (const name of node.childrenForFieldName('name')) {
@@ -713,9 +713,9 @@ const STATEMENT_CONTAINERS = new Set([
  * The imports a module's run binds at module level, in order: top-level imports and imports in
  * top-level if/try/with/for/while blocks (what `ProgramFacts.imports` holds after running it all).
  */
-export function moduleImports(statements: readonly Node[]): Map<string, string> {
+export function moduleImports(statements: readonly SyntaxNode[]): Map<string, string> {
   const imports = new Map<string, string>();
-  const visit = (node: Node): void => {
+  const visit = (node: SyntaxNode): void => {
     if (node.type === 'import_statement' || node.type === 'import_from_statement') {
       for (const [local, path] of importBindings(node)) imports.set(local, path);
     } else if (STATEMENT_CONTAINERS.has(node.type)) {
@@ -735,7 +735,7 @@ export function tensorsOf(value: Value): import('./values').TensorInfo[] | null 
   return null;
 }
 
-export function stringValue(node: Node): Value {
+export function stringValue(node: SyntaxNode): Value {
   // Most strings are plain literals: read them from the text instead of creating a node per part
   // (creating node objects is where analysis time goes). The rest take the exact path below.
   const text = node.text;

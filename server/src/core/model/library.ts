@@ -1,6 +1,6 @@
 // What library calls and methods produce: Keras layers, models, losses, metrics, label
 // transformations (to_categorical, one_hot, encoders, splits) and data pipelines.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 import {
   ACTIVATION_LAYERS, DATASETS, KNOWN_LAYER_CLASSES, LAYER_ALIASES, activationNameOf, canonicalPath,
   isApplicationPath, lossIdOf, metricIdOf,
@@ -11,15 +11,15 @@ import {
 } from './values';
 
 export interface ArgValue {
-  node: Node;
+  node: SyntaxNode;
   value: Value;
 }
 
 export interface CallArgs {
   positional: ArgValue[];
-  keywords: Map<string, ArgValue & { kwarg: Node }>;
+  keywords: Map<string, ArgValue & { kwarg: SyntaxNode }>;
   /** The call node (or a def node for synthetic calls). */
-  node: Node;
+  node: SyntaxNode;
   /** *args / **kwargs were passed: missing arguments may be in them. */
   splat?: boolean;
 }
@@ -28,7 +28,7 @@ export interface CallArgs {
 export interface Library {
   readonly facts: ProgramFactsSink;
   readonly depth: number;
-  callValue(callee: Value, args: CallArgs, node: Node): Value;
+  callValue(callee: Value, args: CallArgs, node: SyntaxNode): Value;
   inlineFunction(fn: Extract<Value, { k: 'func' }>, args: CallArgs, self: Value | null): Value;
   findMethod(cls: Extract<Value, { k: 'class' }>, name: string): Extract<Value, { k: 'func' }> | null;
   classIsLoss(cls: Extract<Value, { k: 'class' }>): boolean;
@@ -42,7 +42,7 @@ function arg(args: CallArgs, index: number, ...names: string[]): ArgValue | null
   return index >= 0 && index < args.positional.length ? args.positional[index] : null;
 }
 
-function labels(format: LabelInfo['format'], classes: number | null, origin: string, node: Node | null, extra: Partial<LabelInfo> = {}): Value {
+function labels(format: LabelInfo['format'], classes: number | null, origin: string, node: SyntaxNode | null, extra: Partial<LabelInfo> = {}): Value {
   return { k: 'labels', labels: { format, classes, origin, node, fromDataset: false, ambiguousWidth: false, ...extra } };
 }
 
@@ -54,7 +54,7 @@ function strOf(value: Value | undefined): string | null {
   return value && value.k === 'str' ? value.v : null;
 }
 
-function shortCall(node: Node): string {
+function shortCall(node: SyntaxNode): string {
   const text = node.text.replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -87,7 +87,7 @@ export function callableActivationName(path: string): string | null {
 
 // ---- layers --------------------------------------------------------------------------------
 
-function makeLayer(lib: Library, cls: string, args: CallArgs, node: Node): Value {
+function makeLayer(lib: Library, cls: string, args: CallArgs, node: SyntaxNode): Value {
   const canonicalCls = LAYER_ALIASES[cls] ?? cls;
   const name = strOf(arg(args, -1, 'name')?.value);
   const layer: LayerInfo = { cls: canonicalCls, call: node, units: null, unitsNode: null, activation: null, name, lastAxis: true, nested: null };
@@ -131,14 +131,14 @@ function isActivationName(name: string): boolean {
   return ['softmax', 'sigmoid', 'linear', 'relu', 'tanh', 'elu', 'selu', 'softplus', 'softsign', 'exponential', 'hard_sigmoid', 'log_softmax', 'leaky_relu', 'relu6', 'gelu', 'silu', 'mish'].includes(name);
 }
 
-function makeModel(lib: Library, kind: ModelObj['kind'], node: Node): ModelObj {
+function makeModel(lib: Library, kind: ModelObj['kind'], node: SyntaxNode): ModelObj {
   const model: ModelObj = { kind, node, layers: [], outputs: null, uncertain: false, uncertainLayers: 0, depth: lib.depth, application: null };
   lib.facts.models.push(model);
   return model;
 }
 
 /** A layer or a model used as a layer, for Sequential lists and .add(). */
-function asLayer(value: Value, node: Node): LayerInfo | null {
+function asLayer(value: Value, node: SyntaxNode): LayerInfo | null {
   if (value.k === 'layer') return value.layer;
   const model = modelOf(value);
   if (model) return { cls: 'Model', call: node, units: null, unitsNode: null, activation: null, name: null, lastAxis: true, nested: model };
@@ -151,14 +151,14 @@ export function modelOf(value: Value): ModelObj | null {
   return null;
 }
 
-function tensorFrom(value: Value, node: Node): TensorInfo {
+function tensorFrom(value: Value, node: SyntaxNode): TensorInfo {
   if (value.k === 'tensor') return value.tensor;
   return { layer: null, op: null, input: null, isInput: false, node };
 }
 
 // ---- losses and metrics ----------------------------------------------------------------------
 
-function lossObject(lib: Library, className: string, args: CallArgs, node: Node, nameNode: Node | null): Value {
+function lossObject(lib: Library, className: string, args: CallArgs, node: SyntaxNode, nameNode: SyntaxNode | null): Value {
   const id = lossIdOf(className) ?? 'custom';
   const fromLogits = args.keywords.get('from_logits');
   const loss: LossInfo = {
@@ -173,7 +173,7 @@ function lossObject(lib: Library, className: string, args: CallArgs, node: Node,
 }
 
 /** A loss function called directly (inside a user loss): `losses.categorical_crossentropy(y, p, from_logits=True)`. */
-function lossCall(id: string, args: CallArgs, node: Node): Value {
+function lossCall(id: string, args: CallArgs, node: SyntaxNode): Value {
   const fromLogits = arg(args, 2, 'from_logits');
   return {
     k: 'loss',
@@ -182,7 +182,7 @@ function lossCall(id: string, args: CallArgs, node: Node): Value {
 }
 
 /** The loss given to compile(loss=...), from the argument's value. */
-export function lossFromValue(lib: Library, value: Value, node: Node): LossInfo | null {
+export function lossFromValue(lib: Library, value: Value, node: SyntaxNode): LossInfo | null {
   switch (value.k) {
     case 'str': {
       const id = lossIdOf(value.v);
@@ -213,7 +213,7 @@ export function lossFromValue(lib: Library, value: Value, node: Node): LossInfo 
   }
 }
 
-export function metricFromValue(value: Value, node: Node): MetricInfo | null {
+export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | null {
   if (value.k === 'str') return { id: metricIdOf(value.v, 'string'), form: 'string', node: value.node, written: value.v, nameNode: value.node };
   if (value.k === 'metric') return value.metric;
   if (value.k === 'module') {
@@ -225,7 +225,7 @@ export function metricFromValue(value: Value, node: Node): MetricInfo | null {
 
 // ---- calls to library paths ------------------------------------------------------------------
 
-export function callLibrary(lib: Library, path: string, args: CallArgs, node: Node): Value {
+export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
   const fnNode = node.type === 'call' ? node.childForFieldName('function') : null;
   const nameNode = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute') : fnNode;
@@ -357,7 +357,7 @@ function labelsOf(value: Value): LabelInfo | null {
   return value.k === 'labels' ? value.labels : null;
 }
 
-function labelMode(mode: string, node: Node): Value {
+function labelMode(mode: string, node: SyntaxNode): Value {
   switch (mode) {
     case 'int':
     case 'sparse':
@@ -379,7 +379,7 @@ function splitPart(value: Value): Value {
   return value.k === 'labels' || value.k === 'features' ? value : UNKNOWN;
 }
 
-function loadData(dataset: string, args: CallArgs, node: Node): Value {
+function loadData(dataset: string, args: CallArgs, node: SyntaxNode): Value {
   const facts = DATASETS[dataset];
   let classes = facts.classes;
   if (dataset === 'cifar100') {
@@ -393,7 +393,7 @@ function loadData(dataset: string, args: CallArgs, node: Node): Value {
   return { k: 'seq', items: [{ k: 'seq', items: [x(), y()], node: null }, { k: 'seq', items: [x(), y()], node: null }], node: null };
 }
 
-function application(lib: Library, args: CallArgs, node: Node): Value {
+function application(lib: Library, args: CallArgs, node: SyntaxNode): Value {
   const model = makeModel(lib, 'application', node);
   const includeTop = args.keywords.get('include_top');
   const classes = args.keywords.get('classes');
@@ -410,7 +410,7 @@ function application(lib: Library, args: CallArgs, node: Node): Value {
 
 // ---- methods on values -----------------------------------------------------------------------
 
-export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: Node, fnNode: Node | null): Value {
+export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
   const model = modelOf(object);
   if (object.k === 'instance') {
     // self.dense(x): a layer (or any callable) stored as an attribute.
@@ -450,7 +450,7 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
   }
 }
 
-function modelMethod(lib: Library, model: ModelObj, method: string, args: CallArgs, node: Node, fnNode: Node | null): Value {
+function modelMethod(lib: Library, model: ModelObj, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
   switch (method) {
     case 'add': {
       const layer = args.positional[0] ? asLayer(args.positional[0].value, args.positional[0].node) : null;
@@ -503,7 +503,7 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
 function lossSpec(lib: Library, loss: ArgValue): import('./values').LossSpec {
   const v = loss.value;
   if (v.k === 'dict' && loss.node.type === 'dictionary') {
-    const entries = new Map<string, { loss: LossInfo | null; arg: Node }>();
+    const entries = new Map<string, { loss: LossInfo | null; arg: SyntaxNode }>();
     for (const pair of loss.node.namedChildren) {
       const key = pair?.childForFieldName('key');
       const valueNode = pair?.childForFieldName('value');
@@ -541,7 +541,7 @@ function metricSpec(value: Value): import('./values').MetricSpec {
   return { k: 'unknown' };
 }
 
-function datasetMap(lib: Library, args: CallArgs, node: Node): Value {
+function datasetMap(lib: Library, args: CallArgs, node: SyntaxNode): Value {
   const fn = args.positional[0]?.value;
   if (!fn || fn.k !== 'func') return { k: 'dataset', labels: null };
   const out = lib.inlineFunction(fn, { positional: [{ node, value: UNKNOWN }, { node, value: UNKNOWN }], keywords: new Map(), node: fn.def }, null);
@@ -549,7 +549,7 @@ function datasetMap(lib: Library, args: CallArgs, node: Node): Value {
   return { k: 'dataset', labels: null };
 }
 
-function datagenMethod(method: string, args: CallArgs, node: Node): Value {
+function datagenMethod(method: string, args: CallArgs, node: SyntaxNode): Value {
   if (method === 'flow') {
     const y = arg(args, 1, 'y');
     return { k: 'dataset', labels: y ? labelsOf(y.value) : null };
@@ -566,7 +566,7 @@ function datagenMethod(method: string, args: CallArgs, node: Node): Value {
   return UNKNOWN;
 }
 
-function encoderMethod(kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder', method: string, args: CallArgs, node: Node): Value {
+function encoderMethod(kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder', method: string, args: CallArgs, node: SyntaxNode): Value {
   if (method !== 'fit_transform' && method !== 'transform') return UNKNOWN;
   if (kind === 'LabelEncoder') return labels('int', null, shortCall(node), node);
   // LabelBinarizer gives one 0/1 column for two classes: not surely one-hot.
@@ -575,7 +575,7 @@ function encoderMethod(kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder'
 
 // ---- attributes and subscripts ---------------------------------------------------------------
 
-export function getAttribute(lib: Library, object: Value, attr: string, node: Node): Value {
+export function getAttribute(lib: Library, object: Value, attr: string, node: SyntaxNode): Value {
   switch (object.k) {
     case 'module':
       return { k: 'module', path: `${object.path}.${attr}` };
@@ -602,7 +602,7 @@ export function getAttribute(lib: Library, object: Value, attr: string, node: No
   return UNKNOWN;
 }
 
-export function subscriptValue(lib: Library, base: Value, indexNode: Node | null, index: Value, node: Node): Value {
+export function subscriptValue(lib: Library, base: Value, indexNode: SyntaxNode | null, index: Value, node: SyntaxNode): Value {
   if (base.k === 'eye' && index.k === 'labels' && (index.labels.format === 'int' || index.labels.format === 'binary')) {
     return labels('onehot', base.n ?? index.labels.classes, shortCall(node), node);
   }

@@ -14,11 +14,11 @@
 // statement that ends the run (a raise, return, break or continue outside a function, on every
 // path) is not split: whether what follows it runs depends on it. Whether a statement ends the run
 // does not depend on values, so the interpreter can tell by running it alone.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 import { Interpreter } from './interpreter';
 
 export interface TopStatement {
-  node: Node;
+  node: SyntaxNode;
   start: number;
   end: number;
   text: string;
@@ -188,7 +188,7 @@ const DEFINED_NAME = /^(?:async\s+)?(?:def|class)\s+([\p{L}_][\p{L}\p{N}_]*)/u;
  * Module-level names a top-level statement may bind, besides the targets of an expression
  * statement (statementNames reads those); `hasError`: it holds a syntax error (its parse then says little).
  */
-function bindsOf(node: Node, text: string, hasError: boolean): Set<string> {
+function bindsOf(node: SyntaxNode, text: string, hasError: boolean): Set<string> {
   const binds = new Set<string>();
   if (hasError) collectBindsAnywhere(node, binds);
   else if (node.type === 'expression_statement') {
@@ -227,7 +227,7 @@ const BINDING_TYPES = Object.keys(BINDING_FIELDS);
  * A statement with a syntax error: error recovery can put a binding anywhere in it (an ERROR node's
  * children run as statements), so every binding node in it counts, in nested functions too.
  */
-function collectBindsAnywhere(node: Node, out: Set<string>): void {
+function collectBindsAnywhere(node: SyntaxNode, out: Set<string>): void {
   for (const binding of [node, ...node.descendantsOfType(BINDING_TYPES)]) {
     if (!binding) continue;
     const field = BINDING_FIELDS[binding.type];
@@ -236,12 +236,12 @@ function collectBindsAnywhere(node: Node, out: Set<string>): void {
   }
 }
 
-function addWords(node: Node | null, out: Set<string>): void {
+function addWords(node: SyntaxNode | null, out: Set<string>): void {
   if (node) for (const w of wordsOf(node.text)) out.add(w);
 }
 
 /** Names a statement may bind in the scope it runs in (function and class bodies are other scopes). */
-function collectBinds(node: Node, out: Set<string>): void {
+function collectBinds(node: SyntaxNode, out: Set<string>): void {
   switch (node.type) {
     case 'expression_statement':
       for (const w of wordsOf(assignedText(node.text))) out.add(w);
@@ -405,7 +405,7 @@ export interface SliceMemo {
  * grouping itself.
  */
 export function sliceModule(
-  root: Node,
+  root: SyntaxNode,
   text: string,
   namesOf: (statement: TopStatement, hasError: boolean, index: number) => StatementNames = statementNames,
   memo?: SliceMemo,

@@ -1,20 +1,20 @@
 // The abstract values the interpreter computes for Python expressions. Anything the analyzer cannot
 // know is UNKNOWN, and every rule stays silent on unknown facts.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 
 export type Value =
   | { k: 'unknown' }
   | { k: 'int'; v: number }
   | { k: 'float' }
-  | { k: 'str'; v: string; node: Node }
+  | { k: 'str'; v: string; node: SyntaxNode }
   | { k: 'bool'; v: boolean }
   | { k: 'none' }
-  | { k: 'seq'; items: Value[]; node: Node | null }
-  | { k: 'dict'; entries: Map<string, Value>; node: Node | null }
+  | { k: 'seq'; items: Value[]; node: SyntaxNode | null }
+  | { k: 'dict'; entries: Map<string, Value>; node: SyntaxNode | null }
   /** A library module, class or function, by dotted path as imported ('tensorflow.keras.layers.Dense'). */
   | { k: 'module'; path: string }
-  | { k: 'func'; def: Node; closure: Scope; name: string }
-  | { k: 'class'; def: Node; closure: Scope; name: string; bases: Value[] }
+  | { k: 'func'; def: SyntaxNode; closure: Scope; name: string }
+  | { k: 'class'; def: SyntaxNode; closure: Scope; name: string; bases: Value[] }
   | { k: 'instance'; cls: Extract<Value, { k: 'class' }>; attrs: Map<string, Value>; model: ModelObj | null }
   | { k: 'layer'; layer: LayerInfo }
   | { k: 'tensor'; tensor: TensorInfo }
@@ -22,14 +22,14 @@ export type Value =
   | { k: 'loss'; loss: LossInfo }
   | { k: 'metric'; metric: MetricInfo }
   /** A callable activation such as tf.nn.softmax or keras.activations.sigmoid. */
-  | { k: 'activation'; name: string; node: Node }
+  | { k: 'activation'; name: string; node: SyntaxNode }
   | { k: 'labels'; labels: LabelInfo }
   /** Features (x arrays): their values are continuous; fitting a model on them as targets is regression. */
-  | { k: 'features'; node: Node }
+  | { k: 'features'; node: SyntaxNode }
   /** A tf.data dataset, keras generator or directory iterator yielding (x, labels). */
   | { k: 'dataset'; labels: LabelInfo | null }
   /** np.eye(n): indexing it with class ids gives one-hot rows. */
-  | { k: 'eye'; n: number | null; node: Node }
+  | { k: 'eye'; n: number | null; node: SyntaxNode }
   | { k: 'encoder'; kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder' }
   | { k: 'datagen' };
 
@@ -40,7 +40,7 @@ export type ActivationName = string; // 'softmax' | 'sigmoid' | 'linear' | 'relu
 export interface ActivationInfo {
   name: ActivationName;
   /** The node to edit to change it: the string / callable expression, or the layer call for a separate layer. */
-  node: Node | null;
+  node: SyntaxNode | null;
   /** How it was written. */
   form: 'string' | 'callable' | 'absent' | 'none' | 'layer' | 'op';
 }
@@ -48,9 +48,9 @@ export interface ActivationInfo {
 export interface LayerInfo {
   /** Canonical class name ('Dense', 'Activation', 'Softmax', 'Dropout', 'Conv2D', ..., 'Unknown'). */
   cls: string;
-  call: Node;
+  call: SyntaxNode;
   units: number | null;
-  unitsNode: Node | null;
+  unitsNode: SyntaxNode | null;
   activation: ActivationInfo | null;
   name: string | null;
   /** For Softmax(axis=...): true when it acts on the last axis. */
@@ -67,7 +67,7 @@ export interface TensorInfo {
   input: TensorInfo | null;
   /** True for Input(...) / a call() argument: the start of the graph. */
   isInput: boolean;
-  node: Node;
+  node: SyntaxNode;
   /** The key naming this output in Model(outputs={...}). */
   outputName?: string;
 }
@@ -82,7 +82,7 @@ export interface ProgramFactsSink {
 
 export interface ModelObj {
   kind: 'sequential' | 'functional' | 'subclass' | 'application' | 'opaque';
-  node: Node;
+  node: SyntaxNode;
   /** Sequential: layers in order. */
   layers: LayerInfo[];
   /** Functional/subclass: the output tensors, in order; null when unknown. */
@@ -97,7 +97,7 @@ export interface ModelObj {
   /** Nesting depth of branches where the model was created (for uncertain .add). */
   depth: number;
   /** keras.applications: the classifier head facts. */
-  application: { units: number | null; unitsNode: Node | null; activation: ActivationInfo; includeTop: boolean | null } | null;
+  application: { units: number | null; unitsNode: SyntaxNode | null; activation: ActivationInfo; includeTop: boolean | null } | null;
 }
 
 export interface LossInfo {
@@ -105,22 +105,22 @@ export interface LossInfo {
   id: string;
   form: 'string' | 'object' | 'function' | 'wrapper';
   /** The string / call / reference node defining it. */
-  node: Node;
+  node: SyntaxNode;
   /** For objects and function refs: the node naming the class/function (edited by fixes). */
-  nameNode: Node | null;
+  nameNode: SyntaxNode | null;
   fromLogits: boolean | null;
   /** The `from_logits=...` keyword_argument node. */
-  fromLogitsNode: Node | null;
+  fromLogitsNode: SyntaxNode | null;
 }
 
 export interface MetricInfo {
   /** 'accuracy' for 'accuracy'/'acc' in any case; canonical names otherwise; 'Accuracy' for the exact-match class. */
   id: string;
   form: 'string' | 'object' | 'function';
-  node: Node;
+  node: SyntaxNode;
   /** The string as written (for case-sensitivity rules). */
   written: string;
-  nameNode: Node | null;
+  nameNode: SyntaxNode | null;
 }
 
 export type LabelFormat = 'int' | 'onehot' | 'binary' | 'multihot' | 'continuous' | 'unknown';
@@ -130,7 +130,7 @@ export interface LabelInfo {
   classes: number | null;
   /** A short phrase: "mnist.load_data()", "to_categorical(..., 10)". */
   origin: string;
-  node: Node | null;
+  node: SyntaxNode | null;
   /** Where the class count came from a dataset (class ids of a known dataset, for KL010). */
   fromDataset: boolean;
   /** LabelBinarizer: one column for 2 classes, so it may be 0/1 ids rather than one-hot. */
@@ -138,9 +138,9 @@ export interface LabelInfo {
 }
 
 export interface CompileCall {
-  call: Node;
+  call: SyntaxNode;
   /** The `compile` identifier (hover target). */
-  callee: Node;
+  callee: SyntaxNode;
   model: ModelObj | null;
   loss: LossSpec;
   metrics: MetricSpec;
@@ -149,9 +149,9 @@ export interface CompileCall {
 export type LossSpec =
   | { k: 'none' }
   | { k: 'unknown' }
-  | { k: 'single'; loss: LossInfo | null; arg: Node }
-  | { k: 'dict'; entries: Map<string, { loss: LossInfo | null; arg: Node }> }
-  | { k: 'list'; items: { loss: LossInfo | null; arg: Node }[] };
+  | { k: 'single'; loss: LossInfo | null; arg: SyntaxNode }
+  | { k: 'dict'; entries: Map<string, { loss: LossInfo | null; arg: SyntaxNode }> }
+  | { k: 'list'; items: { loss: LossInfo | null; arg: SyntaxNode }[] };
 
 export type MetricSpec =
   | { k: 'none' }
@@ -161,7 +161,7 @@ export type MetricSpec =
   | { k: 'perOutput'; items: MetricInfo[][] };
 
 export interface FitCall {
-  call: Node;
+  call: SyntaxNode;
   model: ModelObj | null;
   /** Labels, or per-output labels by output name / position. */
   labels: LabelInfo | null;
@@ -215,6 +215,6 @@ export class Scope {
 }
 
 /** The elements of a list, tuple or dict literal: its named children without comments. */
-export function elementNodes(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+export function elementNodes(node: SyntaxNode): SyntaxNode[] {
+  return node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
 }

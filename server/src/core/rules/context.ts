@@ -1,6 +1,6 @@
 // Pairs each output of each compiled model with its loss, metrics and labels, and works out what
 // Keras will compute for 'accuracy' next to them in each flavour.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 import { headsOf, type Head } from '../model/heads';
 import type { CompileCall, FitCall, LabelInfo, LossInfo, MetricInfo } from '../model/values';
 import type { FlavourInfo } from '../types';
@@ -11,11 +11,11 @@ export interface OutputContext {
   head: Head;
   loss: LossInfo | null;
   /** The compile argument node of this output's loss. */
-  lossArg: Node | null;
+  lossArg: SyntaxNode | null;
   metrics: MetricInfo[];
   labels: LabelInfo | null;
   /** The `y` argument of the fit call that gave the labels (for the to_categorical fix). */
-  labelsArg: Node | null;
+  labelsArg: SyntaxNode | null;
   flavour: FlavourInfo;
   style: FileStyle;
   /** "line 14" or "cell 3, line 2": where an offset is, for messages. */
@@ -39,7 +39,7 @@ export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: F
   return contexts;
 }
 
-function lossFor(compile: CompileCall, head: Head, index: number, count: number): { loss: LossInfo | null; arg: Node | null } {
+function lossFor(compile: CompileCall, head: Head, index: number, count: number): { loss: LossInfo | null; arg: SyntaxNode | null } {
   const spec = compile.loss;
   switch (spec.k) {
     case 'single':
@@ -72,10 +72,10 @@ function metricsFor(compile: CompileCall, head: Head, index: number, count: numb
 }
 
 /** The labels every fit of this model agrees on; null when unknown or when fits disagree. */
-function labelsFor(fits: FitCall[], head: Head, index: number, count: number): { labels: LabelInfo | null; arg: Node | null } {
+function labelsFor(fits: FitCall[], head: Head, index: number, count: number): { labels: LabelInfo | null; arg: SyntaxNode | null } {
   if (fits.length === 0) return { labels: null, arg: null };
   let found: LabelInfo | null = null;
-  let arg: Node | null = null;
+  let arg: SyntaxNode | null = null;
   for (const fit of fits) {
     let labels: LabelInfo | null = null;
     if (fit.perOutput instanceof Map) labels = head.name ? fit.perOutput.get(head.name) ?? null : null;
@@ -89,10 +89,10 @@ function labelsFor(fits: FitCall[], head: Head, index: number, count: number): {
   return { labels: found, arg };
 }
 
-function fitLabelsArg(call: Node): Node | null {
+function fitLabelsArg(call: SyntaxNode): SyntaxNode | null {
   const args = call.childForFieldName('arguments');
   if (!args) return null;
-  const named = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const named = args.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
   const keyword = named.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'y');
   if (keyword) return keyword.childForFieldName('value');
   const positional = named.filter((c) => c.type !== 'keyword_argument' && c.type !== 'list_splat' && c.type !== 'dictionary_splat');

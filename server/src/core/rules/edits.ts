@@ -1,6 +1,6 @@
 // Text edits for quick fixes, written in the file's own style: its quote character, and the module
 // prefix or import spelling it already uses for Keras.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 import { canonicalPath } from '../model/kerasNames';
 import type { ActivationInfo, LayerInfo } from '../model/values';
 import type { TextEdit } from '../types';
@@ -19,7 +19,7 @@ export interface FileStyle {
 }
 
 /** `importStatements`: the module's top-level import statements, in order. */
-export function fileStyle(text: string, importStatements: readonly Node[], imports: Map<string, string>): FileStyle {
+export function fileStyle(text: string, importStatements: readonly SyntaxNode[], imports: Map<string, string>): FileStyle {
   const singles = (text.match(/(^|[^'"])'[^'\n]*'/g) ?? []).length;
   const doubles = (text.match(/(^|[^'"])"[^"\n]*"/g) ?? []).length;
   let importInsertAt = 0;
@@ -41,12 +41,12 @@ function lineEnd(text: string, offset: number): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
-export function replaceNode(node: Node, newText: string): TextEdit {
+export function replaceNode(node: SyntaxNode, newText: string): TextEdit {
   return { start: node.startIndex, end: node.endIndex, newText };
 }
 
 /** Replaces a string literal's content, keeping its quotes and prefix. */
-export function replaceStringContent(node: Node, content: string): TextEdit {
+export function replaceStringContent(node: SyntaxNode, content: string): TextEdit {
   const inner = node.namedChildren.find((c) => c?.type === 'string_content');
   if (inner) return { start: inner.startIndex, end: inner.endIndex, newText: content };
   const start = node.namedChildren.find((c) => c?.type === 'string_start');
@@ -55,7 +55,7 @@ export function replaceStringContent(node: Node, content: string): TextEdit {
 }
 
 /** Replaces the last name of `a.b.name` (or a bare `name`) with `newName`. */
-export function renameReference(node: Node, newName: string): TextEdit {
+export function renameReference(node: SyntaxNode, newName: string): TextEdit {
   const target = node.type === 'attribute' ? node.childForFieldName('attribute') ?? node : node;
   return replaceNode(target, newName);
 }
@@ -79,7 +79,7 @@ export function memberReference(style: FileStyle, submodule: string, member: str
 }
 
 /** Inserts `keyword=value` into a call's arguments. */
-export function insertKeyword(call: Node, keyword: string): TextEdit | null {
+export function insertKeyword(call: SyntaxNode, keyword: string): TextEdit | null {
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return null;
   const close = args.lastChild;
@@ -87,7 +87,7 @@ export function insertKeyword(call: Node, keyword: string): TextEdit | null {
   const named = args.namedChildren.filter((c) => c && c.type !== 'comment');
   if (named.length === 0) return { start: close.startIndex, end: close.startIndex, newText: keyword };
   const last = named[named.length - 1]!;
-  const between = call.tree.rootNode.text.slice(last.endIndex, close.startIndex);
+  const between = call.source.slice(last.endIndex, close.startIndex);
   if (between.includes(',')) {
     const comma = last.endIndex + between.indexOf(',');
     return { start: comma + 1, end: comma + 1, newText: ` ${keyword}` };
@@ -96,7 +96,7 @@ export function insertKeyword(call: Node, keyword: string): TextEdit | null {
 }
 
 /** Deletes one argument (keyword or positional) from its argument list, with its separating comma. */
-export function deleteArgument(argument: Node, text: string): TextEdit {
+export function deleteArgument(argument: SyntaxNode, text: string): TextEdit {
   const list = argument.parent;
   const siblings = list?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
   const index = siblings.findIndex((s) => s?.id === argument.id);

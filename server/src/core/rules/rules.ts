@@ -1,6 +1,6 @@
 // The rules of rules.md. Each one looks at one output of one compiled model (or at a model's head)
 // and speaks only on known facts: a resolved head, a known loss, labels of known provenance.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../syntax';
 import { RULES, ruleUrl } from '../catalog';
 import type { Head } from '../model/heads';
 import { CROSSENTROPY_LOSSES, LOSS_CLASS, REGRESSION_LOSSES, UNBOUNDED_ACTIVATIONS } from '../model/kerasNames';
@@ -16,11 +16,11 @@ const CATEGORICAL = new Set(['categorical_crossentropy', 'categorical_focal_cros
 const SPARSE = 'sparse_categorical_crossentropy';
 const BCE = 'binary_crossentropy';
 
-function span(node: Node): { start: number; end: number } {
+function span(node: SyntaxNode): { start: number; end: number } {
   return { start: node.startIndex, end: node.endIndex };
 }
 
-function finding(ruleId: RuleId, at: Node, message: string, related: RelatedInfo[], fixes: (Fix | null)[]): Finding {
+function finding(ruleId: RuleId, at: SyntaxNode, message: string, related: RelatedInfo[], fixes: (Fix | null)[]): Finding {
   const real = fixes.filter((f): f is Fix => !!f);
   real.forEach((f, i) => (f.preferred = i === 0));
   return { ruleId, severity: RULES[ruleId].severity, message, span: span(at), related, fixes: real, url: ruleUrl(ruleId) };
@@ -60,7 +60,7 @@ function labelsPhrase(labels: LabelInfo): string {
   return `${what}${classes} from ${labels.origin}`;
 }
 
-function firstLine(node: Node): string {
+function firstLine(node: SyntaxNode): string {
   const text = node.text.split('\n')[0].trim();
   return text.length > 70 ? `${text.slice(0, 67)}...` : text;
 }
@@ -69,7 +69,7 @@ function lossName(loss: LossInfo): string {
   return loss.id;
 }
 
-function at(ctx: OutputContext, node: Node): string {
+function at(ctx: OutputContext, node: SyntaxNode): string {
   return ctx.where(node.startIndex);
 }
 
@@ -152,7 +152,7 @@ export function checkOutput(ctx: OutputContext): Finding[] {
  * compiles too, so a fix must not edit its definition: a renamed string is written at the call
  * instead, and any other edit of the definition is offered but left out of --fix.
  */
-function keepLossEditsLocal(f: Finding, loss: LossInfo, site: Node): Finding {
+function keepLossEditsLocal(f: Finding, loss: LossInfo, site: SyntaxNode): Finding {
   const defined = { start: loss.node.startIndex, end: loss.node.endIndex };
   if (defined.start >= site.startIndex && defined.end <= site.endIndex) return f;
   const inDefinition = (e: TextEdit) => e.start >= defined.start && e.end <= defined.end;
@@ -168,7 +168,7 @@ function keepLossEditsLocal(f: Finding, loss: LossInfo, site: Node): Finding {
   return { ...f, fixes };
 }
 
-function kl002(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl002(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { head } = ctx;
   if (loss.id !== BCE || head.activation.name !== 'softmax' || head.units === null || head.units <= 2) return null;
   const target = ctx.labels?.format === 'int' ? SPARSE : 'categorical_crossentropy';
@@ -178,7 +178,7 @@ function kl002(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     [renameLossFix(loss, target, ctx.style)]);
 }
 
-function kl003(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl003(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { head } = ctx;
   const categorical = CATEGORICAL.has(loss.id);
   if (!(categorical || loss.id === SPARSE) || head.activation.name !== 'sigmoid') return null;
@@ -195,7 +195,7 @@ function kl003(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     related, [activationFix, renameLossFix(loss, BCE, ctx.style, 'unsafe')]);
 }
 
-function kl005(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl005(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { head } = ctx;
   if (!CATEGORICAL.has(loss.id) || head.units !== 1) return null;
   const edits = renameLoss(loss, BCE, ctx.style);
@@ -208,7 +208,7 @@ function kl005(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     [fix(title, edits && headEdits ? [...edits, ...headEdits] : null)]);
 }
 
-function kl006(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { labels, head } = ctx;
   if (loss.id !== 'categorical_crossentropy' || !labels || (labels.format !== 'int' && labels.format !== 'binary') || head.units === 1) return null;
   const n = head.units ?? labels.classes;
@@ -223,7 +223,7 @@ function kl006(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     [renameLossFix(loss, SPARSE, ctx.style), wrap]);
 }
 
-function kl007(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl007(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { labels } = ctx;
   if (loss.id !== SPARSE || !labels || labels.format !== 'onehot' || labels.ambiguousWidth) return null;
   return finding('KL007', arg,
@@ -232,7 +232,7 @@ function kl007(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     [renameLossFix(loss, 'categorical_crossentropy', ctx.style)]);
 }
 
-function kl008(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl008(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { head } = ctx;
   if (loss.fromLogits !== true || (head.activation.name !== 'softmax' && head.activation.name !== 'sigmoid')) return null;
   const where = loss.fromLogitsNode ?? arg;
@@ -251,7 +251,7 @@ function kl008(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     [headRelated(ctx)], [removeFlag, removeActivation]);
 }
 
-function kl009(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl009(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { head } = ctx;
   if (!CROSSENTROPY_LOSSES.has(loss.id) || loss.fromLogits !== false || head.activation.name !== 'linear') return null;
   if (head.units === 1 && CATEGORICAL.has(loss.id)) return null; // KL005's case
@@ -272,7 +272,7 @@ function kl009(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     fixes);
 }
 
-function kl010(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
+function kl010(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
   const { head, labels } = ctx;
   if (!REGRESSION_LOSSES.has(loss.id)) return null;
   const classLabels = !!labels && (labels.format === 'onehot' || ((labels.format === 'int' || labels.format === 'binary') && labels.fromDataset));
@@ -291,7 +291,7 @@ function kl010(ctx: OutputContext, loss: LossInfo, arg: Node): Finding | null {
     [target ? renameLossFix(loss, target, ctx.style, 'unsafe') : null]);
 }
 
-function kl015(ctx: OutputContext, loss: LossInfo, _arg: Node): Finding | null {
+function kl015(ctx: OutputContext, loss: LossInfo, _arg: SyntaxNode): Finding | null {
   const { head } = ctx;
   if (!CROSSENTROPY_LOSSES.has(loss.id) || loss.fromLogits !== false || !UNBOUNDED_ACTIVATIONS.has(head.activation.name)) return null;
   const binary = loss.id === BCE || loss.id === 'binary_focal_crossentropy';
@@ -435,7 +435,7 @@ export function checkLayer(layer: LayerInfo, style: FileStyle): Finding | null {
   return softmaxOnOneUnit(layer.activation.node ?? layer.call, layer.activation, layer, style);
 }
 
-function softmaxOnOneUnit(atNode: Node, act: import('../model/values').ActivationInfo, dense: LayerInfo | null, style: FileStyle): Finding {
+function softmaxOnOneUnit(atNode: SyntaxNode, act: import('../model/values').ActivationInfo, dense: LayerInfo | null, style: FileStyle): Finding {
   return finding('KL004', atNode,
     'softmax over a single unit always outputs 1.0, whatever the input: the model cannot learn anything. For one binary output use sigmoid.',
     [],

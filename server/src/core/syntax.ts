@@ -1,0 +1,420 @@
+// The analysis reads syntax trees through this module, not through web-tree-sitter's Node objects.
+//
+// Why: every web-tree-sitter Node access crosses into wasm and allocates (a `type`, a
+// `childForFieldName`, a `namedChildren` each build new objects); on the benchmark's 10,000-line
+// script, merely visiting each named node once that way cost 0.7x of tree-sitter's own parse time.
+// Here one tree-cursor walk per top-level statement copies what the analysis reads (type, range,
+// field, parent, named/missing flags) into typed arrays, and SyntaxNode objects are made from
+// them only for nodes the analysis touches. Statements are copied on first use, so a re-analysis
+// after an edit copies only the statements it runs.
+//
+// Node indexes are tree-sitter's descendant indexes (pre-order over visible nodes, root = 0), so a
+// subtree is the index range [i, end[i]), the first child of i is i + 1, and the next sibling of i
+// is end[i] when that is still inside the parent.
+import type { Language, Tree } from 'web-tree-sitter';
+import { directCursor, pythonLanguage, type DirectCursor } from './parser';
+
+/** tree-sitter's symbol for ERROR nodes ((TSSymbol)-1). */
+const ERROR_SYMBOL = 0xffff;
+
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
+/** Moves and reads of a tree cursor (the direct cursor's shape). */
+type CursorWalk = ReturnType<DirectCursor['open']>;
+
+/** web-tree-sitter's public TreeCursor: the reference, and the fallback when direct calls are not available. */
+function publicWalk(tree: Tree): CursorWalk {
+  const cursor = tree.walk();
+  return {
+    gotoFirstChild: () => cursor.gotoFirstChild(),
+    gotoNextSibling: () => cursor.gotoNextSibling(),
+    gotoParent: () => cursor.gotoParent(),
+    gotoDescendant: (index) => cursor.gotoDescendant(index),
+    descendantIndex: () => cursor.currentDescendantIndex,
+    typeId: () => cursor.nodeTypeId,
+    startIndex: () => cursor.startIndex,
+    endIndex: () => cursor.endIndex,
+    fieldId: () => cursor.currentFieldId,
+    isNamed: () => cursor.nodeIsNamed,
+    isMissing: () => cursor.nodeIsMissing,
+    close: () => cursor.delete(),
+  };
+}
+
+/** How trees are read: 'direct' when parser.ts found tree-sitter's C functions, else 'public'. Tests pin either. */
+export type WalkKind = 'direct' | 'public';
+
+let forcedWalk: WalkKind | null = null;
+
+/** For tests: read trees through the given walk (null: the fastest available). */
+export function useWalk(kind: WalkKind | null): void {
+  forcedWalk = kind;
+}
+
+export function activeWalk(): WalkKind {
+  if (forcedWalk) return forcedWalk;
+  return directCursor() ? 'direct' : 'public';
+}
+
+/**
+ * A copy of one tree-sitter tree of `text`. Valid while `tree` is alive: statements are copied
+ * lazily, so use it within the synchronous analysis that made it, and let it go before the tree
+ * is deleted.
+ */
+export class SyntaxTree {
+  readonly root: SyntaxNode;
+  private readonly language: Language;
+  private readonly typeIds: Uint16Array;
+  private readonly fieldIds: Uint16Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly parents: Int32Array;
+  /** One past the last descendant of each node. */
+  private readonly subtreeEnds: Int32Array;
+  private readonly flags: Uint8Array;
+  /** Top-level nodes whose subtree is copied. */
+  private readonly copied: Uint8Array;
+  /** Whether each type id is a named one (ERROR too); a language fact, so no per-node call. */
+  private readonly namedTypes: Uint8Array;
+  private readonly fieldIdByName = new Map<string, number>();
+  private lineStarts: number[] | null = null;
+  private readonly walk: () => CursorWalk;
+
+  constructor(readonly tree: Tree, readonly text: string) {
+    this.language = pythonLanguage();
+    const direct = activeWalk() === 'direct' ? directCursor() : null;
+    this.walk = direct ? () => direct.open(tree) : () => publicWalk(tree);
+    const rootNode = tree.rootNode;
+    const count = rootNode.descendantCount;
+    const rootHasError = rootNode.hasError;
+    this.typeIds = new Uint16Array(count);
+    this.fieldIds = new Uint16Array(count);
+    this.starts = new Int32Array(count);
+    this.ends = new Int32Array(count);
+    this.parents = new Int32Array(count);
+    this.subtreeEnds = new Int32Array(count);
+    this.flags = new Uint8Array(count);
+    this.copied = new Uint8Array(count);
+    this.namedTypes = namedTypesOf(this.language);
+    this.copyTopLevel(count, rootHasError);
+    this.root = this.node(0);
+  }
+
+  /** The root and its children (their own subtrees are copied on first use). */
+  private copyTopLevel(count: number, rootHasError: boolean): void {
+    const cursor = this.walk();
+    try {
+      this.record(0, -1, cursor);
+      this.flags[0] |= rootHasError ? HAS_ERROR : 0;
+      this.subtreeEnds[0] = count;
+      let previous = -1;
+      if (cursor.gotoFirstChild()) {
+        do {
+          const index = cursor.descendantIndex();
+          this.record(index, 0, cursor);
+          if (previous >= 0) this.subtreeEnds[previous] = index;
+          previous = index;
+        } while (cursor.gotoNextSibling());
+      }
+      if (previous >= 0) this.subtreeEnds[previous] = count;
+    } finally {
+      cursor.close();
+    }
+  }
+
+  private record(index: number, parent: number, cursor: CursorWalk): void {
+    this.typeIds[index] = cursor.typeId();
+    this.fieldIds[index] = cursor.fieldId();
+    this.starts[index] = cursor.startIndex();
+    this.ends[index] = cursor.endIndex();
+    this.parents[index] = parent;
+    this.flags[index] = this.namedTypes[this.typeIds[index]] ? NAMED : 0;
+  }
+
+  /** Copies the subtree of the top-level node `top` (a statement, a comment, an ERROR). */
+  private copySubtree(top: number): void {
+    this.copied[top] = 1;
+    const end = this.subtreeEnds[top];
+    if (end === top + 1) {
+      this.finishErrors(top, end);
+      return;
+    }
+    const cursor = this.walk();
+    try {
+      cursor.gotoDescendant(top);
+      cursor.gotoFirstChild();
+      let parent = top;
+      let next = top + 1;
+      for (;;) {
+        const index = next++;
+        this.record(index, parent, cursor);
+        if (cursor.gotoFirstChild()) {
+          parent = index;
+          continue;
+        }
+        this.subtreeEnds[index] = next;
+        if (cursor.isMissing()) this.flags[index] |= MISSING;
+        while (!cursor.gotoNextSibling()) {
+          cursor.gotoParent();
+          this.subtreeEnds[parent] = next;
+          if (parent === top) {
+            this.finishErrors(top, end);
+            return;
+          }
+          parent = this.parents[parent];
+        }
+      }
+    } finally {
+      cursor.close();
+    }
+  }
+
+  /**
+   * `hasError` of each node of a copied subtree, as tree-sitter has it (an error cost above 0): it
+   * is, or holds, an ERROR node with children or a MISSING node. A childless ERROR (a character
+   * the lexer could not read) costs nothing itself: the ERROR around it carries the cost.
+   */
+  private finishErrors(top: number, end: number): void {
+    const { flags, typeIds, parents, subtreeEnds } = this;
+    for (let i = end - 1; i >= top; i--) {
+      if ((typeIds[i] === ERROR_SYMBOL && subtreeEnds[i] > i + 1) || flags[i] & MISSING) flags[i] |= HAS_ERROR;
+      if (flags[i] & HAS_ERROR && i > top) flags[parents[i]] |= HAS_ERROR;
+    }
+  }
+
+  /** A node object for `index` (made afresh each time: short-lived objects cost the garbage collector least). */
+  node(index: number): SyntaxNode {
+    return new SyntaxNode(this, index, this.typeName(index), this.starts[index], this.ends[index]);
+  }
+
+  /** Copies a top-level node's subtree before anything below it is read. */
+  private ensureCopied(index: number): void {
+    if (this.parents[index] === 0 && !this.copied[index]) this.copySubtree(index);
+  }
+
+  /** How many top-level subtrees have been copied so far. */
+  get copiedStatements(): number {
+    let count = 0;
+    for (const child of this.childIndexes(0)) count += this.copied[child];
+    return count;
+  }
+
+  /** @internal */ typeName(index: number): string {
+    return this.language.types[this.typeIds[index]] ?? 'ERROR';
+  }
+
+  /** @internal */ parentOf(index: number): number {
+    return this.parents[index];
+  }
+
+  /** @internal */ firstChildIndex(index: number): number {
+    this.ensureCopied(index);
+    return index + 1 < this.subtreeEnds[index] ? index + 1 : -1;
+  }
+
+  /** @internal */ nextSiblingIndex(index: number): number {
+    const next = this.subtreeEnds[index];
+    return next < this.subtreeEnds[this.parents[index]] ? next : -1;
+  }
+
+  /** @internal */ childIndexes(index: number): number[] {
+    this.ensureCopied(index);
+    const result: number[] = [];
+    const end = this.subtreeEnds[index];
+    for (let child = index + 1; child < end; child = this.subtreeEnds[child]) result.push(child);
+    return result;
+  }
+
+  /** @internal */ isNamed(index: number): boolean {
+    return (this.flags[index] & NAMED) !== 0;
+  }
+
+  /** @internal */ isMissing(index: number): boolean {
+    return (this.flags[index] & MISSING) !== 0;
+  }
+
+  /** @internal */ hasError(index: number): boolean {
+    this.ensureCopied(index);
+    return (this.flags[index] & HAS_ERROR) !== 0;
+  }
+
+  /** @internal */ fieldIdOf(name: string): number {
+    let id = this.fieldIdByName.get(name);
+    if (id === undefined) {
+      id = this.language.fields.indexOf(name);
+      if (id <= 0) id = -1;
+      this.fieldIdByName.set(name, id);
+    }
+    return id;
+  }
+
+  /** @internal */ endIndex(index: number): number {
+    return this.ends[index];
+  }
+
+  /** @internal */ fieldOf(index: number): number {
+    return this.fieldIds[index];
+  }
+
+  /** @internal */ subtreeEnd(index: number): number {
+    this.ensureCopied(index);
+    return this.subtreeEnds[index];
+  }
+
+  /** @internal */ copyAll(): void {
+    for (const child of this.childIndexes(0)) if (!this.copied[child]) this.copySubtree(child);
+  }
+
+  /** The 0-based row of an offset, rows split at "\n" as tree-sitter does. */
+  rowAt(offset: number): number {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+}
+
+const namedTypeTables = new WeakMap<Language, Uint8Array>();
+
+function namedTypesOf(language: Language): Uint8Array {
+  let table = namedTypeTables.get(language);
+  if (!table) {
+    table = new Uint8Array(ERROR_SYMBOL + 1);
+    for (let id = 0; id < language.types.length; id++) table[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
+    table[ERROR_SYMBOL] = 1;
+    namedTypeTables.set(language, table);
+  }
+  return table;
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** One node of a SyntaxTree; the subset of web-tree-sitter's Node the analysis uses, same meanings. */
+export class SyntaxNode {
+  private childList: SyntaxNode[] | null = null;
+  private namedList: SyntaxNode[] | null = null;
+
+  constructor(
+    private readonly owner: SyntaxTree,
+    /** Unique within its tree (the node's descendant index). */
+    readonly id: number,
+    readonly type: string,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+
+  /** The whole text the tree was parsed from. */
+  get source(): string {
+    return this.owner.text;
+  }
+
+  get text(): string {
+    return this.owner.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get startRow(): number {
+    return this.owner.rowAt(this.startIndex);
+  }
+
+  get parent(): SyntaxNode | null {
+    const parent = this.owner.parentOf(this.id);
+    return parent < 0 ? null : this.owner.node(parent);
+  }
+
+  get isNamed(): boolean {
+    return this.owner.isNamed(this.id);
+  }
+
+  get isMissing(): boolean {
+    return this.owner.isMissing(this.id);
+  }
+
+  /** It is, or contains, an ERROR or MISSING node. */
+  get hasError(): boolean {
+    return this.owner.hasError(this.id);
+  }
+
+  get children(): SyntaxNode[] {
+    return (this.childList ??= this.owner.childIndexes(this.id).map((i) => this.owner.node(i)));
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    if (this.namedList) return this.namedList;
+    const owner = this.owner;
+    const named: SyntaxNode[] = [];
+    for (let i = owner.firstChildIndex(this.id); i >= 0; i = owner.nextSiblingIndex(i)) if (owner.isNamed(i)) named.push(owner.node(i));
+    return (this.namedList = named);
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    const children = this.children;
+    return children.length > 0 ? children[children.length - 1] : null;
+  }
+
+  /**
+   * The first child in field `name`. Unlike web-tree-sitter, never a grandchild: tree-sitter also
+   * answers with a field of an aliased hidden rule (match_statement's case clauses, under its
+   * block), where childrenForFieldName answers nothing.
+   */
+  childForFieldName(name: string): SyntaxNode | null {
+    const field = this.owner.fieldIdOf(name);
+    if (field < 0) return null;
+    const owner = this.owner;
+    for (let i = owner.firstChildIndex(this.id); i >= 0; i = owner.nextSiblingIndex(i)) if (owner.fieldOf(i) === field) return owner.node(i);
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const field = this.owner.fieldIdOf(name);
+    const owner = this.owner;
+    const found: SyntaxNode[] = [];
+    if (field < 0) return found;
+    for (let i = owner.firstChildIndex(this.id); i >= 0; i = owner.nextSiblingIndex(i)) if (owner.fieldOf(i) === field) found.push(owner.node(i));
+    return found;
+  }
+
+  /** This node and its descendants of the given type(s), in document order (as web-tree-sitter, the node itself included). */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    if (this.id === 0) this.owner.copyAll();
+    const result: SyntaxNode[] = [];
+    const end = this.owner.subtreeEnd(this.id);
+    // Like tree-sitter, nodes that end at offset 0 (an empty file's module) are not visited.
+    for (let i = this.id; i < end; i++) if (this.owner.endIndex(i) > 0 && wanted.includes(this.owner.typeName(i))) result.push(this.owner.node(i));
+    return result;
+  }
+
+  /**
+   * The smallest node (named or not) at `offset`, as tree-sitter picks it: the first child with
+   * start ≤ offset < end (an empty child: start = offset), repeatedly; this node when none is.
+   */
+  descendantForIndex(offset: number): SyntaxNode {
+    const holds = (c: SyntaxNode): boolean => c.startIndex <= offset && (offset < c.endIndex || (c.startIndex === c.endIndex && c.endIndex === offset));
+    let node: SyntaxNode = this;
+    for (;;) {
+      const inner = node.children.find(holds);
+      if (!inner) return node;
+      node = inner;
+    }
+  }
+}
+
+/** The copy of `tree` (parsed from `text`) the analysis reads. */
+export function readTree(tree: Tree, text: string): SyntaxNode {
+  return new SyntaxTree(tree, text).root;
+}

@@ -155,7 +155,8 @@ export class SyntaxTree {
           continue;
         }
         this.subtreeEnds[index] = next;
-        if (cursor.isMissing()) this.flags[index] |= MISSING;
+        // Missing nodes are empty leaves: only those need asking.
+        if (this.starts[index] === this.ends[index] && cursor.isMissing()) this.flags[index] |= MISSING;
         while (!cursor.gotoNextSibling()) {
           cursor.gotoParent();
           this.subtreeEnds[parent] = next;
@@ -302,8 +303,6 @@ function lineStartsOf(text: string): number[] {
 
 /** One node of a SyntaxTree; the subset of web-tree-sitter's Node the analysis uses, same meanings. */
 export class SyntaxNode {
-  private childList: SyntaxNode[] | null = null;
-  private namedList: SyntaxNode[] | null = null;
 
   constructor(
     private readonly owner: SyntaxTree,
@@ -346,15 +345,14 @@ export class SyntaxNode {
   }
 
   get children(): SyntaxNode[] {
-    return (this.childList ??= this.owner.childIndexes(this.id).map((i) => this.owner.node(i)));
+    return this.owner.childIndexes(this.id).map((i) => this.owner.node(i));
   }
 
   get namedChildren(): SyntaxNode[] {
-    if (this.namedList) return this.namedList;
     const owner = this.owner;
     const named: SyntaxNode[] = [];
     for (let i = owner.firstChildIndex(this.id); i >= 0; i = owner.nextSiblingIndex(i)) if (owner.isNamed(i)) named.push(owner.node(i));
-    return (this.namedList = named);
+    return named;
   }
 
   get namedChildCount(): number {

@@ -133,8 +133,23 @@ describe('the syntax copy', () => {
       expect(syntax.copiedStatements).toBe(0);
       expect(statements[2].namedChildren[0].childForFieldName('function')?.text).toBe('model.compile');
       expect(syntax.copiedStatements).toBe(1);
-      expect(statements[0].hasError).toBe(false);
+      expect(statements[0].namedChildren.map((c) => c.text)).toEqual(['keras']);
       expect(syntax.copiedStatements).toBe(2);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('tells which statements hold a syntax error without copying them (slicing asks it of every statement while one is half typed)', () => {
+    const text = 'import keras\nx = (1,\ny = 2\nmodel.compile(loss="mse")\n';
+    const tree = parsePython(text);
+    try {
+      const syntax = new SyntaxTree(tree, text);
+      const statements = syntax.root.children;
+      expect(syntax.root.hasError).toBe(true);
+      expect(statements.map((s) => [s.type, s.hasError])).toEqual(tree.rootNode.children.map((s) => [s!.type, s!.hasError]));
+      expect(statements.some((s) => s.hasError) && statements.some((s) => !s.hasError)).toBe(true);
+      expect(syntax.copiedStatements).toBe(0);
     } finally {
       tree.delete();
     }

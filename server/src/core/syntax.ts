@@ -17,6 +17,10 @@ import { directCursor, pythonLanguage, type DirectCursor } from './parser';
 /** tree-sitter's symbol for ERROR nodes ((TSSymbol)-1). */
 const ERROR_SYMBOL = 0xffff;
 
+/** What SyntaxTree knows of a top-level node beyond its type and range (`copied`). */
+const ERRORS_READ = 1;
+const COPIED = 2;
+
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
@@ -74,7 +78,7 @@ export class SyntaxTree {
   /** One past the last descendant of each node. */
   private readonly subtreeEnds: Int32Array;
   private readonly flags: Uint8Array;
-  /** Top-level nodes whose subtree is copied. */
+  /** Of each top-level node: 0, nothing more known; ERRORS_READ, its hasError; COPIED, its subtree. */
   private readonly copied: Uint8Array;
   /** Whether each type id is a named one (ERROR too); a language fact, so no per-node call. */
   private readonly namedTypes: Uint8Array;
@@ -135,7 +139,7 @@ export class SyntaxTree {
 
   /** Copies the subtree of the top-level node `top` (a statement, a comment, an ERROR). */
   private copySubtree(top: number): void {
-    this.copied[top] = 1;
+    this.copied[top] = COPIED;
     const end = this.subtreeEnds[top];
     if (end === top + 1) {
       this.finishErrors(top, end);
@@ -192,13 +196,13 @@ export class SyntaxTree {
 
   /** Copies a top-level node's subtree before anything below it is read. */
   private ensureCopied(index: number): void {
-    if (this.parents[index] === 0 && !this.copied[index]) this.copySubtree(index);
+    if (this.parents[index] === 0 && this.copied[index] !== COPIED) this.copySubtree(index);
   }
 
   /** How many top-level subtrees have been copied so far. */
   get copiedStatements(): number {
     let count = 0;
-    for (const child of this.childIndexes(0)) count += this.copied[child];
+    for (const child of this.childIndexes(0)) if (this.copied[child] === COPIED) count++;
     return count;
   }
 
@@ -237,8 +241,28 @@ export class SyntaxTree {
   }
 
   /** @internal */ hasError(index: number): boolean {
-    this.ensureCopied(index);
+    if (this.parents[index] === 0 && !this.copied[index]) this.readTopLevelErrors();
     return (this.flags[index] & HAS_ERROR) !== 0;
+  }
+
+  /**
+   * `hasError` of every top-level node, from web-tree-sitter (one call each, no copy): slicing a
+   * module with a syntax error asks it of every statement, and copying them all to answer would
+   * cost a keystroke what the lazy copy saves.
+   */
+  private readTopLevelErrors(): void {
+    const tops = this.childIndexes(0);
+    const children = this.tree.rootNode.children;
+    if (children.length !== tops.length) {
+      for (const top of tops) this.ensureCopied(top);
+      return;
+    }
+    tops.forEach((top, i) => {
+      if (!this.copied[top]) {
+        this.copied[top] = ERRORS_READ;
+        if (children[i]?.hasError) this.flags[top] |= HAS_ERROR;
+      }
+    });
   }
 
   /** @internal */ fieldIdOf(name: string): number {
@@ -265,7 +289,7 @@ export class SyntaxTree {
   }
 
   /** @internal */ copyAll(): void {
-    for (const child of this.childIndexes(0)) if (!this.copied[child]) this.copySubtree(child);
+    for (const child of this.childIndexes(0)) this.ensureCopied(child);
   }
 
   /** The 0-based row of an offset, rows split at "\n" as tree-sitter does. */

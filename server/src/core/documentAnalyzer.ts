@@ -8,7 +8,7 @@ import { parsePython } from './parser';
 import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle } from './rules/edits';
-import { readTree, type SyntaxNode } from './syntax';
+import { SyntaxTree, type SyntaxNode } from './syntax';
 import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
 
 /** One top-level statement as a group result remembers it: its lines (which messages may name). */
@@ -65,7 +65,8 @@ export class DocumentAnalyzer {
       return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
     }
     const ownTree = tree ? null : parsePython(text);
-    const root = readTree(tree ?? ownTree!, text);
+    const syntax = new SyntaxTree(tree ?? ownTree!, text, true);
+    const root = syntax.root;
     try {
       let lines: LineIndex | null = null;
       const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
@@ -78,6 +79,8 @@ export class DocumentAnalyzer {
       this.forget();
       throw error;
     } finally {
+      // Nothing of the tree outlives the analysis (results hold offsets and strings only).
+      syntax.release();
       ownTree?.delete();
     }
   }

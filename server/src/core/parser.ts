@@ -1,4 +1,5 @@
-// Loads web-tree-sitter and the Python grammar once per process. The wasm files are found next to
+// Loads web-tree-sitter and the Python grammar once per process, and finds the tree-sitter cursor
+// functions syntax.ts walks trees with (directCursor). The wasm files are found next to
 // the running bundle (dist/server/) or, when run from sources (vitest), in grammars/ and
 // node_modules; lookups are lazy so a packaged extension without node_modules never touches them.
 import { existsSync } from 'node:fs';
@@ -100,7 +101,6 @@ export interface DirectCursor {
     startIndex(): number;
     endIndex(): number;
     fieldId(): number;
-    isNamed(): boolean;
     isMissing(): boolean;
     close(): void;
   };
@@ -109,8 +109,7 @@ export interface DirectCursor {
 const DIRECT_FUNCTIONS = [
   'tree_root_node', 'tree_cursor_new', 'tree_cursor_delete', 'tree_cursor_goto_first_child', 'tree_cursor_goto_next_sibling',
   'tree_cursor_goto_parent', 'tree_cursor_goto_descendant', 'tree_cursor_current_descendant_index', 'tree_cursor_current_node_type_id',
-  'tree_cursor_start_index', 'tree_cursor_end_index', 'tree_cursor_current_field_id', 'tree_cursor_current_node_is_named',
-  'tree_cursor_current_node_is_missing',
+  'tree_cursor_start_index', 'tree_cursor_end_index', 'tree_cursor_current_field_id', 'tree_cursor_current_node_is_missing',
 ] as const;
 
 type DirectFunction = (tree: number, argument?: number) => number;
@@ -185,10 +184,6 @@ class DirectTreeCursor {
     return this.fns.tree_cursor_current_field_id(this.address);
   }
 
-  isNamed(): boolean {
-    return this.fns.tree_cursor_current_node_is_named(this.address) === 1;
-  }
-
   isMissing(): boolean {
     return this.fns.tree_cursor_current_node_is_missing(this.address) === 1;
   }
@@ -206,7 +201,7 @@ function walksLikePublicCursor(candidate: DirectCursor): boolean {
     const cursor = tree.walk();
     try {
       do {
-        seen.push(`${cursor.currentDescendantIndex} ${cursor.nodeTypeId} ${cursor.startIndex} ${cursor.endIndex} ${cursor.currentFieldId} ${cursor.nodeIsNamed} ${cursor.nodeIsMissing}`);
+        seen.push(`${cursor.currentDescendantIndex} ${cursor.nodeTypeId} ${cursor.startIndex} ${cursor.endIndex} ${cursor.currentFieldId} ${cursor.nodeIsMissing}`);
       } while (cursor.gotoFirstChild() || cursor.gotoNextSibling() || climbToNextSibling(() => cursor.gotoParent(), () => cursor.gotoNextSibling()));
     } finally {
       cursor.delete();
@@ -215,7 +210,7 @@ function walksLikePublicCursor(candidate: DirectCursor): boolean {
     let step = 0;
     try {
       do {
-        const read = `${other.descendantIndex()} ${other.typeId()} ${other.startIndex()} ${other.endIndex()} ${other.fieldId()} ${other.isNamed()} ${other.isMissing()}`;
+        const read = `${other.descendantIndex()} ${other.typeId()} ${other.startIndex()} ${other.endIndex()} ${other.fieldId()} ${other.isMissing()}`;
         if (read !== seen[step++]) return false;
       } while (other.gotoFirstChild() || other.gotoNextSibling() || climbToNextSibling(() => other.gotoParent(), () => other.gotoNextSibling()));
       other.gotoDescendant(3);

@@ -41,7 +41,6 @@ function publicWalk(tree: Tree): CursorWalk {
     startIndex: () => cursor.startIndex,
     endIndex: () => cursor.endIndex,
     fieldId: () => cursor.currentFieldId,
-    isNamed: () => cursor.nodeIsNamed,
     isMissing: () => cursor.nodeIsMissing,
     close: () => cursor.delete(),
   };
@@ -363,7 +362,6 @@ function lineStartsOf(text: string): number[] {
 
 /** One node of a SyntaxTree; the subset of web-tree-sitter's Node the analysis uses, same meanings. */
 export class SyntaxNode {
-
   constructor(
     private readonly owner: SyntaxTree,
     /** Unique within its tree (the node's descendant index). */

@@ -8,7 +8,7 @@ import { parsePython } from './parser';
 import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle } from './rules/edits';
-import { SyntaxTree, type SyntaxNode } from './syntax';
+import { withSyntax, type SyntaxNode } from './syntax';
 import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
 
 /** One top-level statement as a group result remembers it: its lines (which messages may name). */
@@ -65,22 +65,21 @@ export class DocumentAnalyzer {
       return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
     }
     const ownTree = tree ? null : parsePython(text);
-    const syntax = new SyntaxTree(tree ?? ownTree!, text, true);
-    const root = syntax.root;
     try {
-      let lines: LineIndex | null = null;
-      const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
-      // A document opened and never edited needs nothing remembered: from its second version on, it does.
-      const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(), this.grouping) : null;
-      if (!slice) this.forget();
-      const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
-      return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
+      // Nothing of the tree outlives the analysis: results hold offsets and strings only.
+      return withSyntax(tree ?? ownTree!, text, (root) => {
+        let lines: LineIndex | null = null;
+        const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
+        // A document opened and never edited needs nothing remembered: from its second version on, it does.
+        const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(), this.grouping) : null;
+        if (!slice) this.forget();
+        const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
+        return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
+      });
     } catch (error) {
       this.forget();
       throw error;
     } finally {
-      // Nothing of the tree outlives the analysis (results hold offsets and strings only).
-      syntax.release();
       ownTree?.delete();
     }
   }

@@ -470,7 +470,20 @@ export class SyntaxNode {
   }
 }
 
-/** The copy of `tree` (parsed from `text`) the analysis reads. */
+/** The copy of `tree` (parsed from `text`), in a buffer of its own. */
 export function readTree(tree: Tree, text: string): SyntaxNode {
   return new SyntaxTree(tree, text).root;
+}
+
+/**
+ * Runs `use` on a copy of `tree` made in the pooled buffer, which is released afterwards: what
+ * `use` returns must hold no node (offsets and strings only).
+ */
+export function withSyntax<T>(tree: Tree, text: string, use: (root: SyntaxNode) => T): T {
+  const syntax = new SyntaxTree(tree, text, true);
+  try {
+    return use(syntax.root);
+  } finally {
+    syntax.release();
+  }
 }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initParser, parsePython } from '../server/src/core/parser';
+import { directCursorIn, initParser, parsePython, parserRuntime } from '../server/src/core/parser';
 import { activeWalk, readTree, SyntaxTree, useWalk, type SyntaxNode, type WalkKind } from '../server/src/core/syntax';
 import { EXAMPLES } from './helpers/cli';
 import { CLEAN_SCRIPT, mutateMany, seeded } from './helpers/fuzz';
@@ -120,6 +120,16 @@ describe.each(['direct', 'public'] as WalkKind[])('the copy made by the %s curso
 describe('the syntax copy', () => {
   it('uses the direct cursor with the web-tree-sitter this repo pins (the public one is 2-3x slower)', () => {
     expect(activeWalk()).toBe('direct');
+  });
+
+  it('falls back to the public cursor when a web-tree-sitter build lacks a C function or walks differently', () => {
+    const runtime = parserRuntime()!;
+    expect(directCursorIn(runtime)).not.toBeNull();
+    const without = { ...runtime, _ts_tree_cursor_current_field_id_wasm: undefined };
+    expect(directCursorIn(without)).toBeNull();
+    const endIndex = runtime._ts_tree_cursor_end_index_wasm as (tree: number) => number;
+    const offByOne = { ...runtime, _ts_tree_cursor_end_index_wasm: (tree: number) => endIndex(tree) + 1 };
+    expect(directCursorIn(offByOne)).toBeNull();
   });
 
   it('copies a statement only when something below its top node is read', () => {

@@ -122,10 +122,12 @@ let direct: DirectCursor | null | undefined;
  * public TreeCursor. Decided once, after initParser().
  */
 export function directCursor(): DirectCursor | null {
-  if (direct !== undefined) return direct;
-  direct = null;
-  const module = runtime;
-  if (!module) return null;
+  if (direct === undefined) direct = runtime ? directCursorIn(runtime) : null;
+  return direct;
+}
+
+/** The direct cursor over the functions of an Emscripten module object (exported for tests), or null. */
+export function directCursorIn(module: Record<string, unknown>): DirectCursor | null {
   const fns = {} as Record<(typeof DIRECT_FUNCTIONS)[number], DirectFunction>;
   for (const name of DIRECT_FUNCTIONS) {
     const fn = module[`_ts_${name}_wasm`];
@@ -133,8 +135,12 @@ export function directCursor(): DirectCursor | null {
     fns[name] = fn as DirectFunction;
   }
   const candidate: DirectCursor = { open: (tree) => new DirectTreeCursor(fns, tree) };
-  if (walksLikePublicCursor(candidate)) direct = candidate;
-  return direct;
+  return walksLikePublicCursor(candidate) ? candidate : null;
+}
+
+/** The runtime's module object (for tests). */
+export function parserRuntime(): Record<string, unknown> | null {
+  return runtime;
 }
 
 /** A cursor whose state lives in web-tree-sitter's transfer buffer (see DirectCursor). */

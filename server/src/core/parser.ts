@@ -90,19 +90,40 @@ export function pointAt(text: string, offset: number): Point {
  * other web-tree-sitter call in between can leave it there. `open` places a new cursor at the
  * root; `close` frees it. Not reentrant: one walk at a time, no other tree-sitter call inside.
  */
+/** Moves and reads of a tree cursor: what syntax.ts copies trees with. */
+export interface CursorWalk {
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  gotoDescendant(index: number): void;
+  descendantIndex(): number;
+  typeId(): number;
+  startIndex(): number;
+  endIndex(): number;
+  fieldId(): number;
+  isMissing(): boolean;
+  close(): void;
+}
+
 export interface DirectCursor {
-  open(tree: Tree): {
-    gotoFirstChild(): boolean;
-    gotoNextSibling(): boolean;
-    gotoParent(): boolean;
-    gotoDescendant(index: number): void;
-    descendantIndex(): number;
-    typeId(): number;
-    startIndex(): number;
-    endIndex(): number;
-    fieldId(): number;
-    isMissing(): boolean;
-    close(): void;
+  open(tree: Tree): CursorWalk;
+}
+
+/** web-tree-sitter's public TreeCursor in the same shape: the reference, and the fallback. */
+export function publicCursor(tree: Tree): CursorWalk {
+  const cursor = tree.walk();
+  return {
+    gotoFirstChild: () => cursor.gotoFirstChild(),
+    gotoNextSibling: () => cursor.gotoNextSibling(),
+    gotoParent: () => cursor.gotoParent(),
+    gotoDescendant: (index) => cursor.gotoDescendant(index),
+    descendantIndex: () => cursor.currentDescendantIndex,
+    typeId: () => cursor.nodeTypeId,
+    startIndex: () => cursor.startIndex,
+    endIndex: () => cursor.endIndex,
+    fieldId: () => cursor.currentFieldId,
+    isMissing: () => cursor.nodeIsMissing,
+    close: () => cursor.delete(),
   };
 }
 
@@ -144,7 +165,7 @@ export function parserRuntime(): Record<string, unknown> | null {
 }
 
 /** A cursor whose state lives in web-tree-sitter's transfer buffer (see DirectCursor). */
-class DirectTreeCursor {
+class DirectTreeCursor implements CursorWalk {
   /** web-tree-sitter keeps a tree's wasm address at index 0 (its own calls pass `tree[0]`). */
   private readonly address: number;
 
@@ -202,29 +223,9 @@ class DirectTreeCursor {
 /** One walk over a sample (with an error, a missing node, fields, non-ASCII text) by both cursors, compared step by step. */
 function walksLikePublicCursor(candidate: DirectCursor): boolean {
   const tree = parsePython('import keras as k\nm = k.Sequential([k.layers.Dense(3, activation="softmax")])  # é\nm.compile(loss="x", metrics=[\ndef f(:\n  return (1 +\n');
-  const seen: string[] = [];
   try {
-    const cursor = tree.walk();
-    try {
-      do {
-        seen.push(`${cursor.currentDescendantIndex} ${cursor.nodeTypeId} ${cursor.startIndex} ${cursor.endIndex} ${cursor.currentFieldId} ${cursor.nodeIsMissing}`);
-      } while (cursor.gotoFirstChild() || cursor.gotoNextSibling() || climbToNextSibling(() => cursor.gotoParent(), () => cursor.gotoNextSibling()));
-    } finally {
-      cursor.delete();
-    }
-    const other = candidate.open(tree);
-    let step = 0;
-    try {
-      do {
-        const read = `${other.descendantIndex()} ${other.typeId()} ${other.startIndex()} ${other.endIndex()} ${other.fieldId()} ${other.isMissing()}`;
-        if (read !== seen[step++]) return false;
-      } while (other.gotoFirstChild() || other.gotoNextSibling() || climbToNextSibling(() => other.gotoParent(), () => other.gotoNextSibling()));
-      other.gotoDescendant(3);
-      if (other.descendantIndex() !== 3) return false;
-    } finally {
-      other.close();
-    }
-    return step === seen.length;
+    const expected = walkSteps(publicCursor(tree));
+    return expected.length > 0 && walkSteps(candidate.open(tree)).join('\n') === expected.join('\n');
   } catch {
     return false;
   } finally {
@@ -232,7 +233,21 @@ function walksLikePublicCursor(candidate: DirectCursor): boolean {
   }
 }
 
-function climbToNextSibling(gotoParent: () => boolean, gotoNextSibling: () => boolean): boolean {
-  while (gotoParent()) if (gotoNextSibling()) return true;
-  return false;
+/** What a cursor reads at each node of a whole-tree walk, then after a jump to descendant 3; closes it. */
+function walkSteps(cursor: CursorWalk): string[] {
+  const steps: string[] = [];
+  try {
+    const climbToNextSibling = (): boolean => {
+      while (cursor.gotoParent()) if (cursor.gotoNextSibling()) return true;
+      return false;
+    };
+    do {
+      steps.push(`${cursor.descendantIndex()} ${cursor.typeId()} ${cursor.startIndex()} ${cursor.endIndex()} ${cursor.fieldId()} ${cursor.isMissing()}`);
+    } while (cursor.gotoFirstChild() || cursor.gotoNextSibling() || climbToNextSibling());
+    cursor.gotoDescendant(3);
+    steps.push(`jump ${cursor.descendantIndex()}`);
+  } finally {
+    cursor.close();
+  }
+  return steps;
 }

@@ -12,7 +12,7 @@
 // subtree is the index range [i, end[i]), the first child of i is i + 1, and the next sibling of i
 // is end[i] when that is still inside the parent.
 import type { Language, Tree } from 'web-tree-sitter';
-import { directCursor, pythonLanguage, type DirectCursor } from './parser';
+import { directCursor, publicCursor, pythonLanguage, type CursorWalk } from './parser';
 
 /** tree-sitter's symbol for ERROR nodes ((TSSymbol)-1). */
 const ERROR_SYMBOL = 0xffff;
@@ -24,27 +24,6 @@ const COPIED = 2;
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
-
-/** Moves and reads of a tree cursor (the direct cursor's shape). */
-type CursorWalk = ReturnType<DirectCursor['open']>;
-
-/** web-tree-sitter's public TreeCursor: the reference, and the fallback when direct calls are not available. */
-function publicWalk(tree: Tree): CursorWalk {
-  const cursor = tree.walk();
-  return {
-    gotoFirstChild: () => cursor.gotoFirstChild(),
-    gotoNextSibling: () => cursor.gotoNextSibling(),
-    gotoParent: () => cursor.gotoParent(),
-    gotoDescendant: (index) => cursor.gotoDescendant(index),
-    descendantIndex: () => cursor.currentDescendantIndex,
-    typeId: () => cursor.nodeTypeId,
-    startIndex: () => cursor.startIndex,
-    endIndex: () => cursor.endIndex,
-    fieldId: () => cursor.currentFieldId,
-    isMissing: () => cursor.nodeIsMissing,
-    close: () => cursor.delete(),
-  };
-}
 
 /** How trees are read: 'direct' when parser.ts found tree-sitter's C functions, else 'public'. Tests pin either. */
 export type WalkKind = 'direct' | 'public';
@@ -94,7 +73,7 @@ export class SyntaxTree {
   constructor(readonly tree: Tree, readonly text: string, pooled = false) {
     this.language = pythonLanguage();
     const direct = activeWalk() === 'direct' ? directCursor() : null;
-    this.walk = direct ? () => direct.open(tree) : () => publicWalk(tree);
+    this.walk = direct ? () => direct.open(tree) : () => publicCursor(tree);
     const rootNode = tree.rootNode;
     const count = rootNode.descendantCount;
     const rootHasError = rootNode.hasError;

@@ -3,16 +3,18 @@
 // Why: every web-tree-sitter Node access crosses into wasm and allocates (a `type`, a
 // `childForFieldName`, a `namedChildren` each build new objects); on the benchmark's 10,000-line
 // script, merely visiting each named node once that way took longer (~300 ms) than its parse.
-// Here one tree-cursor walk per top-level statement copies what the analysis reads (type, range,
-// field, parent, named/missing flags) into typed arrays, and SyntaxNode objects are made from
-// them only for nodes the analysis touches. Statements are copied on first use, so a re-analysis
-// after an edit copies only the statements it runs.
+// Here the facts the analysis reads (type, range, field, parent, named/missing flags) are copied
+// into typed arrays, one top-level statement at a time, on first use (treeCopy.ts: straight from
+// tree-sitter's memory, or through a tree cursor), and SyntaxNode objects are made from them only
+// for nodes the analysis touches. A re-analysis after an edit copies only the statements it runs.
 //
 // Node indexes are tree-sitter's descendant indexes (pre-order over visible nodes, root = 0), so a
 // subtree is the index range [i, end[i]), the first child of i is i + 1, and the next sibling of i
 // is end[i] when that is still inside the parent.
 import type { Language, Tree } from 'web-tree-sitter';
-import { directCursor, publicCursor, pythonLanguage, type CursorWalk } from './parser';
+import { pythonLanguage } from './parser';
+import { copierFor, treeMemory, type CopyKind, type TreeCopier } from './treeCopy';
+import { MISSING_BIT, type NodeColumns } from './treeMemory';
 
 /** tree-sitter's symbol for ERROR nodes ((TSSymbol)-1). */
 const ERROR_SYMBOL = 0xffff;
@@ -22,22 +24,20 @@ const ERRORS_READ = 1;
 const COPIED = 2;
 
 const NAMED = 1;
-const MISSING = 2;
+const MISSING = MISSING_BIT;
 const HAS_ERROR = 4;
 
-/** How trees are read: 'direct' when parser.ts found tree-sitter's C functions, else 'public'. Tests pin either. */
-export type WalkKind = 'direct' | 'public';
+let forcedCopy: CopyKind | null = null;
 
-let forcedWalk: WalkKind | null = null;
-
-/** For tests: read trees through the given walk (null: the fastest available). */
-export function useWalk(kind: WalkKind | null): void {
-  forcedWalk = kind;
+/** For tests: copy trees the given way (null: the fastest available). */
+export function useCopy(kind: CopyKind | null): void {
+  forcedCopy = kind;
 }
 
-export function activeWalk(): WalkKind {
-  if (forcedWalk) return forcedWalk;
-  return directCursor() ? 'direct' : 'public';
+/** How trees are copied: from tree-sitter's memory when treeCopy.ts's check passed, else with the public cursor. */
+export function activeCopy(): CopyKind {
+  if (forcedCopy) return forcedCopy;
+  return treeMemory() ? 'memory' : 'cursor';
 }
 
 /**
@@ -45,24 +45,25 @@ export function activeWalk(): WalkKind {
  * lazily, so use it within the synchronous analysis that made it, and let it go before the tree
  * is deleted.
  */
-export class SyntaxTree {
+export class SyntaxTree implements NodeColumns {
   readonly root: SyntaxNode;
   private readonly language: Language;
-  private readonly typeIds: Uint16Array;
-  private readonly fieldIds: Uint16Array;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
-  private readonly parents: Int32Array;
+  readonly typeIds: Uint16Array;
+  readonly fieldIds: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly parents: Int32Array;
   /** One past the last descendant of each node. */
-  private readonly subtreeEnds: Int32Array;
-  private readonly flags: Uint8Array;
+  readonly subtreeEnds: Int32Array;
+  readonly flags: Uint8Array;
   /** Of each top-level node: 0, nothing more known; ERRORS_READ, its hasError; COPIED, its subtree. */
   private readonly copied: Uint8Array;
   /** Whether each type id is a named one (ERROR too); a language fact, so no per-node call. */
   private readonly namedTypes: Uint8Array;
   private readonly fieldIdByName = new Map<string, number>();
   private lineStarts: number[] | null = null;
-  private readonly walk: () => CursorWalk;
+  private readonly copier: TreeCopier;
+  private readonly topLevel: number[];
   /** The pooled buffer the columns live in, until released. */
   private columns: ArrayBuffer | null;
 
@@ -72,8 +73,7 @@ export class SyntaxTree {
    */
   constructor(readonly tree: Tree, readonly text: string, pooled = false) {
     this.language = pythonLanguage();
-    const direct = activeWalk() === 'direct' ? directCursor() : null;
-    this.walk = direct ? () => direct.open(tree) : () => publicCursor(tree);
+    this.copier = copierFor(tree, this.language, activeCopy());
     const rootNode = tree.rootNode;
     const count = rootNode.descendantCount;
     const rootHasError = rootNode.hasError;
@@ -88,7 +88,13 @@ export class SyntaxTree {
     this.flags = new Uint8Array(buffer, count * 20, count);
     this.copied = new Uint8Array(buffer, count * 21, count);
     this.namedTypes = namedTypesOf(this.language);
-    this.copyTopLevel(count, rootHasError);
+    this.topLevel = this.copier.copyTopLevel(this, count);
+    this.flags[0] |= rootHasError ? HAS_ERROR : 0;
+    this.markNamed(0);
+    for (const top of this.topLevel) {
+      this.copied[top] = 0; // a pooled buffer holds the last tree's values
+      this.markNamed(top);
+    }
     this.root = this.node(0);
   }
 
@@ -98,85 +104,28 @@ export class SyntaxTree {
     this.columns = null;
   }
 
-  /** The root and its children (their own subtrees are copied on first use). */
-  private copyTopLevel(count: number, rootHasError: boolean): void {
-    const cursor = this.walk();
-    try {
-      this.record(0, -1, cursor);
-      this.flags[0] |= rootHasError ? HAS_ERROR : 0;
-      this.subtreeEnds[0] = count;
-      let previous = -1;
-      if (cursor.gotoFirstChild()) {
-        do {
-          const index = cursor.descendantIndex();
-          this.record(index, 0, cursor);
-          this.copied[index] = 0; // a pooled buffer holds the last tree's values
-          if (previous >= 0) this.subtreeEnds[previous] = index;
-          previous = index;
-        } while (cursor.gotoNextSibling());
-      }
-      if (previous >= 0) this.subtreeEnds[previous] = count;
-    } finally {
-      cursor.close();
-    }
-  }
-
-  private record(index: number, parent: number, cursor: CursorWalk): void {
-    this.typeIds[index] = cursor.typeId();
-    this.fieldIds[index] = cursor.fieldId();
-    this.starts[index] = cursor.startIndex();
-    this.ends[index] = cursor.endIndex();
-    this.parents[index] = parent;
-    this.flags[index] = this.namedTypes[this.typeIds[index]] ? NAMED : 0;
+  private markNamed(index: number): void {
+    if (this.namedTypes[this.typeIds[index]]) this.flags[index] |= NAMED;
   }
 
   /** Copies the subtree of the top-level node `top` (a statement, a comment, an ERROR). */
   private copySubtree(top: number): void {
     this.copied[top] = COPIED;
     const end = this.subtreeEnds[top];
-    if (end === top + 1) {
-      this.finishErrors(top, end);
-      return;
-    }
-    const cursor = this.walk();
-    try {
-      cursor.gotoDescendant(top);
-      cursor.gotoFirstChild();
-      let parent = top;
-      let next = top + 1;
-      for (;;) {
-        const index = next++;
-        this.record(index, parent, cursor);
-        if (cursor.gotoFirstChild()) {
-          parent = index;
-          continue;
-        }
-        this.subtreeEnds[index] = next;
-        // Missing nodes are empty leaves: only those need asking.
-        if (this.starts[index] === this.ends[index] && cursor.isMissing()) this.flags[index] |= MISSING;
-        while (!cursor.gotoNextSibling()) {
-          cursor.gotoParent();
-          this.subtreeEnds[parent] = next;
-          if (parent === top) {
-            this.finishErrors(top, end);
-            return;
-          }
-          parent = this.parents[parent];
-        }
-      }
-    } finally {
-      cursor.close();
-    }
+    this.copier.copySubtree(this, top);
+    this.finishFlags(top, end);
   }
 
   /**
-   * `hasError` of each node of a copied subtree, as tree-sitter has it (an error cost above 0): it
-   * is, or holds, an ERROR node with children or a MISSING node. A childless ERROR (a character
-   * the lexer could not read) costs nothing itself: the ERROR around it carries the cost.
+   * NAMED of each node below `top`, and `hasError` of each node of the subtree as tree-sitter has
+   * it (an error cost above 0): it is, or holds, an ERROR node with children or a MISSING node. A
+   * childless ERROR (a character the lexer could not read) costs nothing itself: the ERROR around
+   * it carries the cost.
    */
-  private finishErrors(top: number, end: number): void {
-    const { flags, typeIds, parents, subtreeEnds } = this;
+  private finishFlags(top: number, end: number): void {
+    const { flags, typeIds, parents, subtreeEnds, namedTypes } = this;
     for (let i = end - 1; i >= top; i--) {
+      if (i > top && namedTypes[typeIds[i]]) flags[i] |= NAMED;
       if ((typeIds[i] === ERROR_SYMBOL && subtreeEnds[i] > i + 1) || flags[i] & MISSING) flags[i] |= HAS_ERROR;
       if (flags[i] & HAS_ERROR && i > top) flags[parents[i]] |= HAS_ERROR;
     }
@@ -234,28 +183,23 @@ export class SyntaxTree {
   }
 
   /** @internal */ hasError(index: number): boolean {
-    if (this.parents[index] === 0 && !this.copied[index]) this.readTopLevelErrors();
+    if (this.parents[index] === 0 && !this.copied[index]) this.readTopLevelError(index);
     return (this.flags[index] & HAS_ERROR) !== 0;
   }
 
   /**
-   * `hasError` of every top-level node, from web-tree-sitter (one call each, no copy): slicing a
-   * module with a syntax error asks it of every statement, and copying them all to answer would
-   * cost a keystroke what the lazy copy saves.
+   * `hasError` of a top-level node without copying it when the copier can tell: slicing a module
+   * with a syntax error asks it of every statement, and copying them all to answer would cost a
+   * keystroke what the lazy copy saves.
    */
-  private readTopLevelErrors(): void {
-    const tops = this.childIndexes(0);
-    const children = this.tree.rootNode.children;
-    if (children.length !== tops.length) {
-      for (const top of tops) this.ensureCopied(top);
+  private readTopLevelError(top: number): void {
+    const hasError = this.copier.topLevelHasError(top);
+    if (hasError === null) {
+      this.ensureCopied(top);
       return;
     }
-    tops.forEach((top, i) => {
-      if (!this.copied[top]) {
-        this.copied[top] = ERRORS_READ;
-        if (children[i]?.hasError) this.flags[top] |= HAS_ERROR;
-      }
-    });
+    this.copied[top] = ERRORS_READ;
+    if (hasError) this.flags[top] |= HAS_ERROR;
   }
 
   /** @internal */ fieldIdOf(name: string): number {

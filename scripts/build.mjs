@@ -41,6 +41,8 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'server', 'src', 'main.ts')], outfile: join(root, 'dist', 'server', 'main.js') }),
+  // The worker threads of `keras-lint check` (server/src/cli/parallel.ts): the checker without the language server.
+  build({ ...common, entryPoints: [join(root, 'server', 'src', 'cli', 'checkWorker.ts')], outfile: join(root, 'dist', 'server', 'checkWorker.js') }),
   build({
     ...common,
     entryPoints: [join(root, 'client', 'src', 'extension.ts')],

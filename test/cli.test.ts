@@ -1,9 +1,10 @@
 // The `keras-lint` CLI end to end: the built executable on real files, every format, exit codes,
 // notebooks, --fix, suppression and pyproject.toml configuration.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
+import { notebook, rng, script } from '../scripts/bench/generate.mjs';
 import { EXAMPLES, keraslint, REPO, scratchFolder } from './helpers/cli';
 
 const scratch: string[] = [];
@@ -255,6 +256,62 @@ describe('usage and per-file errors', () => {
     expect(run.stderr).toContain('keras-lint: missing.py: no such file or folder\n');
     expect(run.stderr).toContain('keras-lint: broken.ipynb: not a valid notebook: invalid JSON');
     expect(run.code).toBe(1);
+  });
+});
+
+describe('check on several threads (--concurrency)', () => {
+  /**
+   * The examples, 120 generated training scripts and notebooks (the benchmark's generator, ~1.4 MB:
+   * seconds of checking, so every thread gets files), a broken notebook and a binary file.
+   */
+  function bigFolder(): string {
+    const dir = folder(true);
+    const r = rng(7);
+    mkdirSync(join(dir, 'runs'));
+    for (let i = 0; i < 120; i++) {
+      if (i % 4 === 3) writeFileSync(join(dir, 'runs', `notebook_${i}.ipynb`), notebook(r, 300));
+      else writeFileSync(join(dir, 'runs', `train_${i}.py`), script(r, 300));
+    }
+    writeFileSync(join(dir, 'runs', 'broken.ipynb'), '{"cells": [');
+    writeFileSync(join(dir, 'runs', 'binary.py'), Buffer.from([0x6d, 0, 0xff, 0x10]));
+    return dir;
+  }
+  const FILES = 6 + 120 + 2;
+  const perThread = (stderr: string): number[] => /files per thread: ([\d, ]+)\)/.exec(stderr)![1].split(', ').map(Number);
+  it.each(['json', 'text'])('gives the %s report, messages and exit code of a single-threaded run, the files shared out', (format) => {
+    const dir = bigFolder();
+    const single = keraslint(['check', '.', '--format', format, '--concurrency', 'off', '-v'], dir);
+    const parallel = keraslint(['check', '.', '--format', format, '--concurrency', '3', '-v'], dir);
+    expect(parallel.stdout).toBe(single.stdout);
+    const messages = (stderr: string) => stderr.replace(/^keras-lint: checked .*\n/m, '');
+    expect(messages(parallel.stderr)).toBe(messages(single.stderr));
+    expect(messages(single.stderr)).toContain('broken.ipynb: not a valid notebook');
+    expect(messages(single.stderr)).toContain('binary.py: not a text file');
+    expect(parallel.code).toBe(1);
+    expect(single.code).toBe(1);
+    expect(perThread(single.stderr)).toEqual([FILES]);
+    const shares = perThread(parallel.stderr);
+    expect(shares).toHaveLength(3);
+    expect(shares.reduce((a, b) => a + b)).toBe(FILES);
+    // Every thread took part (a worker needs a few tenths of a second to start; the run takes seconds).
+    expect(shares.every((n) => n > 0)).toBe(true);
+  });
+
+  it('--fix on several threads writes what a single-threaded --fix writes', () => {
+    const [one, three] = [bigFolder(), bigFolder()];
+    const single = keraslint(['check', '.', '--fix', '--concurrency', 'off'], one);
+    const parallel = keraslint(['check', '.', '--fix', '--concurrency', '3'], three);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stderr).toBe(single.stderr);
+    expect(single.stderr).toMatch(/fixed \d+ problems/);
+    const contents = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(py|ipynb)$/.test(f)).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+    expect(contents(three)).toEqual(contents(one));
+  });
+
+  it.each([['0'], ['many'], ['-1']])('--concurrency %s is a usage error', (value) => {
+    const run = keraslint(['check', 'examples', '--concurrency', value]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--concurrency takes a number of threads, auto or off');
   });
 });
 

@@ -20,6 +20,9 @@ Options of check:
   --keras-version FLAVOUR    auto, keras1, keras2, tf-keras2 or keras3 (default: auto)
   --fix                      Apply the preferred safe fix of each problem, in place
   --exit-zero                Exit 0 even when problems are found
+  --concurrency N|auto|off   Threads that check files (default: auto, one per core when
+                             there is enough to check)
+  --verbose, -v              Say how many files were checked, how fast, on how many threads
 
 Exit status: 0 no problems, 1 problems found or a file could not be checked, 2 usage error.
 Settings are also read from [tool.keras-lint] in the nearest pyproject.toml.
@@ -34,10 +37,13 @@ export interface CheckArgs {
   kerasVersion: FlavourSetting | undefined;
   fix: boolean;
   exitZero: boolean;
+  /** Threads checking files: a number, or 'auto' (decided from the cores and the input size). */
+  concurrency: number | 'auto';
+  verbose: boolean;
 }
 
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-  const args: CheckArgs = { paths: [], format: 'text', outputFile: null, select: undefined, ignore: [], kerasVersion: undefined, fix: false, exitZero: false };
+  const args: CheckArgs = { paths: [], format: 'text', outputFile: null, select: undefined, ignore: [], kerasVersion: undefined, fix: false, exitZero: false, concurrency: 'auto', verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('-') || arg === '-') {
@@ -86,6 +92,17 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
       case '--exit-zero':
         args.exitZero = true;
         break;
+      case '--verbose':
+      case '-v':
+        args.verbose = true;
+        break;
+      case '--concurrency': {
+        const threads = value();
+        if (threads === 'auto' || threads === 'off') args.concurrency = threads === 'off' ? 1 : 'auto';
+        else if (/^[1-9]\d{0,2}$/.test(threads)) args.concurrency = Number(threads);
+        else throw new UsageError(`--concurrency takes a number of threads, auto or off (not '${threads}')`);
+        break;
+      }
       default:
         throw new UsageError(`unknown option '${name}'`);
     }

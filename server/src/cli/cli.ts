@@ -1,6 +1,6 @@
 // `keras-lint check` and `keras-lint rule`: the command line on the analysis core, for CI. Exit
 // codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { version } from '../../../package.json';
 import { initParser } from '../core/analyze';
@@ -8,7 +8,8 @@ import type { AnalysisOptions } from '../core/types';
 import { findWorkspacePins, loadProjectConfig, type LoadedConfig } from '../workspace';
 import { parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args';
 import { discoverFiles } from './discover';
-import { checkFiles } from './checkFiles';
+import { checkFiles, type FileOutcome } from './checkFiles';
+import { checkInParallel, workerCount } from './parallel';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
 
@@ -16,6 +17,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   cwd: string;
+  /** The checking worker's bundle (parallel.ts); without it, files are checked on this thread only. */
+  workerScript?: string;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -40,13 +43,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function check(args: CheckArgs, io: CliIo): Promise<number> {
-  await initParser();
   const configs = new ConfigReporter(io);
   const { files, errors } = discoverFiles(args.paths.length ? args.paths : ['.'], io.cwd, (path) => configs.excludes(path));
   const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
   let fixed = 0;
 
-  const outcomes = checkFiles(files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix })));
+  const started = performance.now();
+  const tasks = files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix }));
+  // A build without the worker bundle (the .vsix ships none) checks on this thread.
+  const workers = io.workerScript && existsSync(io.workerScript) ? workerCount(args.concurrency, files) : 0;
+  let outcomes: FileOutcome[];
+  let filesPerThread = [files.length];
+  if (workers > 0) ({ outcomes, filesPerThread } = await checkInParallel(tasks, io.workerScript!, workers));
+  else {
+    await initParser();
+    outcomes = checkFiles(tasks);
+  }
+  if (args.verbose) {
+    const threads = filesPerThread.length;
+    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')})\n`);
+  }
   outcomes.forEach((outcome, i) => {
     const path = files[i];
     if (outcome.kind === 'error') {

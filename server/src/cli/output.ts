@@ -61,9 +61,8 @@ export function formatJson(run: Run): string {
         filename: file.path,
         fix: fix && {
           applicability: fix.applicability,
-          edits: fix.edits.map((edit) => {
-            const start = f.locate(edit.start)!;
-            const end = f.locate(edit.end)!;
+          edits: fix.edits.map((edit, i) => {
+            const { start, end } = f.fixEdits[i];
             return { content: edit.newText, end_location: end.location, location: start.location, ...(f.cell === null ? {} : { cell: start.cell }) };
           }),
           message: fix.title,
@@ -98,8 +97,7 @@ export function formatSarif(run: Run): string {
       message: { text: f.finding.message },
       locations: [{ physicalLocation: { artifactLocation: artifactUri(file.path), region: region(f.location, f.endLocation) } }],
       relatedLocations: f.finding.related.map((r, id) => {
-        const start = f.locate(r.span.start)!;
-        const end = f.locate(r.span.end)!;
+        const { start, end } = f.related[id];
         return { id, message: { text: r.message }, physicalLocation: { artifactLocation: artifactUri(file.path), region: region(start.location, end.location) } };
       }),
       // SARIF has no notebook cells: rows are within the cell named here.

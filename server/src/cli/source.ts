@@ -34,14 +34,23 @@ export interface Location {
   column: number;
 }
 
+/** A place in a checked file: a row and column of the script, or of a notebook cell (1-based number). */
+export interface Place {
+  cell: number | null;
+  location: Location;
+}
+
+/** A finding with every offset the reports need already placed (plain data: it crosses worker threads). */
 export interface LocatedFinding {
   finding: Finding;
   /** 1-based cell number among all cells, null for scripts. */
   cell: number | null;
   location: Location;
   endLocation: Location;
-  /** The text the offsets refer to (the script, or the cell), for mapping fix edits. */
-  locate: (offset: number) => { cell: number | null; location: Location } | null;
+  /** Where the edits of the finding's first fix start and end (the JSON report shows that fix). */
+  fixEdits: { start: Place; end: Place }[];
+  /** Where its related spans start and end. */
+  related: { start: Place; end: Place }[];
 }
 
 export class SourceError extends Error {}
@@ -94,13 +103,13 @@ export function checkSource(source: Source, options: AnalysisOptions): CheckedSo
   if (source.kind === 'python') {
     const result = analyzeText(source.text, options);
     const index = new LineIndex(source.text);
-    const locate = (offset: number) => ({ cell: null, location: toLocation(source.text, index, offset) });
+    const locate = (offset: number): Place => ({ cell: null, location: toLocation(source.text, index, offset) });
     const findings = result.findings.filter((f) => !isSuppressed(source.text, f)).map((f) => located(f, locate));
     return { findings, hasSyntaxErrors: result.hasSyntaxErrors };
   }
   const { notebook, result } = analyzeNotebook(source.cells, options, source.cellNumbers);
   const indexes = source.cells.map((cell) => new LineIndex(cell));
-  const locate = (offset: number) => {
+  const locate = (offset: number): Place => {
     const { cell, offset: local } = locateInCell(notebook, offset);
     return { cell: source.cellNumbers[cell], location: toLocation(source.cells[cell], indexes[cell], local) };
   };
@@ -108,10 +117,18 @@ export function checkSource(source: Source, options: AnalysisOptions): CheckedSo
   return { findings, hasSyntaxErrors: result.hasSyntaxErrors };
 }
 
-function located(finding: Finding, locate: LocatedFinding['locate']): LocatedFinding {
-  const start = locate(finding.span.start)!;
-  const end = locate(finding.span.end)!;
-  return { finding, cell: start.cell, location: start.location, endLocation: end.location, locate };
+function located(finding: Finding, locate: (offset: number) => Place): LocatedFinding {
+  const start = locate(finding.span.start);
+  const end = locate(finding.span.end);
+  const place = (span: Span) => ({ start: locate(span.start), end: locate(span.end) });
+  return {
+    finding,
+    cell: start.cell,
+    location: start.location,
+    endLocation: end.location,
+    fixEdits: (finding.fixes[0]?.edits ?? []).map(place),
+    related: finding.related.map((r) => place(r.span)),
+  };
 }
 
 function suppressedInCell(source: NotebookSource, notebook: VirtualNotebook, finding: Finding): boolean {

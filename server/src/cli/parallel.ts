@@ -1,0 +1,103 @@
+// Checks the files of one run on worker threads as well as on this one. Each worker runs
+// checkWorker.ts (a bundle of its own, without the language server) with its own parser. Every
+// thread claims the next unchecked file from a counter they share, so none waits for another to
+// hand it work and a big file does not hold the others up; outcomes come back by file, in the
+// files' order. Files a worker claimed but never finished (it died) are checked here at the end.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { initParser } from '../core/parser';
+import { checkFile, type FileOutcome, type FileTask } from './checkFiles';
+
+/**
+ * Input per extra thread under `auto`: a worker needs ~100 ms of CPU (its own start, parser and
+ * JIT warm-up) before it checks anything, which 512 KB (~250 ms of checking) more than pays back.
+ */
+const AUTO_BYTES_PER_WORKER = 512 * 1024;
+const AUTO_MAX_WORKERS = 3;
+
+/** What a checking worker is started with (its workerData). */
+export interface WorkerJob {
+  tasks: FileTask[];
+  /** One Int32 on a SharedArrayBuffer: the index of the next file no thread has claimed. */
+  claims: SharedArrayBuffer;
+}
+
+type Reply = { kind: 'outcome'; index: number; outcome: FileOutcome } | { kind: 'crash'; error: string } | { kind: 'done' };
+
+/** Worker threads to start besides this one: `threads` asked for in all, or under 'auto' one per spare core when the input is big enough. */
+export function workerCount(threads: number | 'auto', files: readonly string[]): number {
+  if (threads !== 'auto') return Math.max(0, Math.min(threads - 1, files.length - 1));
+  const cores = availableParallelism();
+  if (cores < 2 || files.length < 2) return 0;
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      bytes += statSync(file).size;
+    } catch {
+      // reported when it is checked
+    }
+  }
+  return Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS, files.length - 1, Math.floor(bytes / AUTO_BYTES_PER_WORKER)));
+}
+
+/** What a parallel check gives: an outcome per file, and how many files each thread checked (this one first). */
+export interface ParallelRun {
+  outcomes: FileOutcome[];
+  filesPerThread: number[];
+}
+
+export async function checkInParallel(tasks: FileTask[], workerScript: string, workers: number): Promise<ParallelRun> {
+  const outcomes: (FileOutcome | undefined)[] = new Array(tasks.length);
+  const filesPerThread = new Array<number>(workers + 1).fill(0);
+  const claims = new SharedArrayBuffer(4);
+  const next = new Int32Array(claims);
+  let crash: string | null = null;
+  // Started before this thread loads its own parser, so their start overlaps it.
+  const pool = Array.from({ length: workers }, () => new Worker(workerScript, { workerData: { tasks, claims } satisfies WorkerJob }));
+  const finished = pool.map(
+    (worker, i) =>
+      new Promise<void>((resolve) => {
+        worker.on('message', (reply: Reply) => {
+          if (reply.kind === 'outcome') {
+            outcomes[reply.index] = reply.outcome;
+            filesPerThread[i + 1]++;
+          }
+          else if (reply.kind === 'crash') crash ??= reply.error;
+          else resolve();
+        });
+        worker.on('error', () => resolve());
+        worker.on('exit', () => resolve());
+      }),
+  );
+  try {
+    await initParser();
+    const checkHere = (index: number): FileOutcome => {
+      filesPerThread[0]++;
+      return checkFile(tasks[index]);
+    };
+    for (let index = Atomics.add(next, 0, 1); index < tasks.length; index = Atomics.add(next, 0, 1)) outcomes[index] = checkHere(index);
+    // Workers that said 'done' have nothing left to run and exit by themselves.
+    await Promise.all(finished);
+    for (let index = 0; index < tasks.length; index++) outcomes[index] ??= checkHere(index);
+  } catch (error) {
+    await Promise.all(pool.map((worker) => worker.terminate()));
+    throw error;
+  }
+  if (crash !== null) throw new Error(`a checking thread failed: ${crash}`);
+  return { outcomes: outcomes as FileOutcome[], filesPerThread };
+}
+
+/** The worker's side: claims files until none is left, replying with each outcome, then 'done'. */
+export async function serveChecks(job: WorkerJob, port: { postMessage(reply: Reply): void }): Promise<void> {
+  const next = new Int32Array(job.claims);
+  try {
+    await initParser();
+    for (let index = Atomics.add(next, 0, 1); index < job.tasks.length; index = Atomics.add(next, 0, 1)) {
+      port.postMessage({ kind: 'outcome', index, outcome: checkFile(job.tasks[index]) });
+    }
+  } catch (error) {
+    port.postMessage({ kind: 'crash', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+  port.postMessage({ kind: 'done' });
+}

@@ -43,6 +43,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function check(args: CheckArgs, io: CliIo): Promise<number> {
+  // The parser's wasm compiles on V8's background threads while this one looks for the files.
+  const parser = initParser();
   const configs = new ConfigReporter(io);
   const { files, errors } = discoverFiles(args.paths.length ? args.paths : ['.'], io.cwd, (path) => configs.excludes(path));
   const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
@@ -54,9 +56,9 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const workers = io.workerScript && existsSync(io.workerScript) ? workerCount(args.concurrency, files) : 0;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
-  if (workers > 0) ({ outcomes, filesPerThread } = await checkInParallel(tasks, io.workerScript!, workers));
+  if (workers > 0) ({ outcomes, filesPerThread } = await checkInParallel(tasks, io.workerScript!, workers, parser));
   else {
-    await initParser();
+    await parser;
     outcomes = checkFiles(tasks);
   }
   if (args.verbose) {

@@ -47,7 +47,8 @@ export interface ParallelRun {
   filesPerThread: number[];
 }
 
-export async function checkInParallel(tasks: FileTask[], workerScript: string, workers: number): Promise<ParallelRun> {
+/** `parser`: this thread's initParser(), started by the caller. */
+export async function checkInParallel(tasks: FileTask[], workerScript: string, workers: number, parser: Promise<unknown>): Promise<ParallelRun> {
   const outcomes: (FileOutcome | undefined)[] = new Array(tasks.length);
   const filesPerThread = new Array<number>(workers + 1).fill(0);
   const claims = new SharedArrayBuffer(4);
@@ -71,7 +72,7 @@ export async function checkInParallel(tasks: FileTask[], workerScript: string, w
       }),
   );
   try {
-    await initParser();
+    await parser;
     const checkHere = (index: number): FileOutcome => {
       filesPerThread[0]++;
       return checkFile(tasks[index]);

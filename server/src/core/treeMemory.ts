@@ -121,9 +121,10 @@ function readTables(heap: Heap, at: number, language: Language): LanguageTables 
 
 /** Copies one tree; valid while the tree is alive and unedited (only ever re-parsed trees are read). */
 export class TreeMemoryReader {
-  /** Of each top-level node: where its Subtree lives and where it starts (UTF-16 bytes). */
-  private readonly topSlots = new Map<number, number>();
-  private readonly topPositions = new Map<number, number>();
+  /** The top-level nodes in order (so sorted), with where each one's Subtree lives and where it starts (UTF-16 bytes). */
+  private readonly tops: number[] = [];
+  private readonly topSlots: number[] = [];
+  private readonly topPositions: number[] = [];
 
   constructor(
     private readonly memory: TreeMemory,
@@ -150,33 +151,49 @@ export class TreeMemoryReader {
     into.parents[0] = -1;
     into.subtreeEnds[0] = count;
     into.flags[0] = 0;
-    const tops: number[] = [];
-    if (heap) this.walk(heap, padding, 0, 1, count, into, tops);
-    return tops;
+    if (heap) this.walk(heap, padding, 0, 1, count, into, true);
+    return this.tops;
+  }
+
+  /** Where `top` is in `tops`, or -1. */
+  private topOrdinal(top: number): number {
+    const { tops } = this;
+    let low = 0;
+    let high = tops.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (tops[middle] === top) return middle;
+      if (tops[middle] < top) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   /** Writes the subtree below the top-level node `top` (copyTopLevel must have run). */
   copySubtree(into: NodeColumns, top: number): void {
-    const slot = this.topSlots.get(top);
-    if (slot === undefined) throw new Error(`not a top-level node: ${top}`);
+    const ordinal = this.topOrdinal(top);
+    if (ordinal < 0) throw new Error(`not a top-level node: ${top}`);
+    const slot = this.topSlots[ordinal];
     const { u8, u32 } = this.memory.heap();
     if (u8[slot] & 1) return; // an inline leaf
-    this.walk(u32[slot >> 2], this.topPositions.get(top)!, top, top + 1, into.subtreeEnds[top], into, null);
+    this.walk(u32[slot >> 2], this.topPositions[ordinal], top, top + 1, into.subtreeEnds[top], into, false);
   }
 
   /** Whether a top-level node has an error (tree-sitter's error cost above 0), without copying it. */
   topLevelHasError(top: number): boolean {
     const { u8, u32 } = this.memory.heap();
-    const slot = this.topSlots.get(top);
-    if (slot === undefined || u8[slot] & 1) return false; // inline leaves are never errors nor missing
+    const ordinal = this.topOrdinal(top);
+    if (ordinal < 0) return false;
+    const slot = this.topSlots[ordinal];
+    if (u8[slot] & 1) return false; // inline leaves are never errors nor missing
     const heap = u32[slot >> 2];
     return (u8[heap + 45] & 2) !== 0 || u32[(heap + 32) >> 2] > 0;
   }
 
   /**
    * Writes the visible descendants of the heap subtree at `heap` (the visible node `parent`, whose
-   * first child starts at `position`) in pre-order, numbered from `first`. With `tops`, it stops
-   * at each visible node (the top level), notes where it lives and lists it there.
+   * first child starts at `position`) in pre-order, numbered from `first`. With `topLevel`, it
+   * stops at each visible node (the top level) and notes where it lives.
    *
    * Subtree layouts (32-bit wasm, little-endian): an 8-byte Subtree is either inline (bit 0 set:
    * flag bits visible 1, named 2, extra 3, missing 5; symbol at +1; padding bytes at +6; size bytes
@@ -186,7 +203,7 @@ export class TreeMemoryReader {
    * children are the child_count Subtrees just before it. An explicit stack: nesting can be deeper
    * than the JS stack.
    */
-  private walk(heap: number, position: number, parent: number, first: number, end: number, into: NodeColumns, tops: number[] | null): void {
+  private walk(heap: number, position: number, parent: number, first: number, end: number, into: NodeColumns, topLevel: boolean): void {
     const { u8, u16, u32 } = this.memory.heap();
     const { publicSymbols, aliases, maxAliasLength, fields, fieldStride } = this.tables;
     const { typeIds, fieldIds, starts, ends, parents, subtreeEnds, flags } = into;
@@ -267,10 +284,10 @@ export class TreeMemoryReader {
         parents[index] = parentIndex;
         flags[index] = missing ? MISSING_BIT : 0;
         if (grandchildren === 0) subtreeEnds[index] = index + 1;
-        if (tops) {
-          tops.push(index);
-          this.topSlots.set(index, slot);
-          this.topPositions.set(index, start);
+        if (topLevel) {
+          this.tops.push(index);
+          this.topSlots.push(slot);
+          this.topPositions.push(start);
           if (grandchildren > 0) {
             const descendants = u32[(childHeap + 56) >> 2];
             subtreeEnds[index] = index + 1 + descendants;

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initParser, parsePython, parserRuntime } from '../server/src/core/parser';
 import { activeCopy, readTree, SyntaxTree, useCopy, type SyntaxNode } from '../server/src/core/syntax';
-import { treeMemoryIn, type CopyKind } from '../server/src/core/treeCopy';
+import { CursorCopier, GuardedCopier, treeMemory, treeMemoryIn, type CopyKind, type TreeCopier } from '../server/src/core/treeCopy';
 import { EXAMPLES } from './helpers/cli';
 import { CLEAN_SCRIPT, mutateMany, seeded } from './helpers/fuzz';
 
@@ -138,6 +138,42 @@ describe('the syntax copy', () => {
     // A snapshot taken before the check parses its sample: the language reads right, the sample's tree does not.
     const snapshot = (runtime.HEAPU8 as Uint8Array).slice().buffer;
     expect(treeMemoryIn({ ...runtime, HEAPU8: new Uint8Array(snapshot), HEAPU16: new Uint16Array(snapshot), HEAPU32: new Uint32Array(snapshot) })).toBeNull();
+  });
+
+  it('copies a tree with the cursor when the memory reader throws on it, at the start or in a statement', () => {
+    const text = texts.find((t) => t.includes('compile') && t.split('\n').length > 20)!;
+    const tree = parsePython(text);
+    try {
+      const reader = (): TreeCopier => treeMemory()!.open(tree, tree.language);
+      const refusing = new GuardedCopier(() => {
+        throw new Error('unexpected layout');
+      }, () => new CursorCopier(tree));
+      expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, refusing).root, '')).toBeNull();
+      expect(refusing.usingFallback).toBe(true);
+
+      // The reader fails on the third statement, after copying the top level and two statements.
+      let copies = 0;
+      const failingLate = new GuardedCopier(() => {
+        const inner = reader();
+        return {
+          copyTopLevel: (into, count) => inner.copyTopLevel(into, count),
+          copySubtree: (into, top) => {
+            if (++copies === 3) throw new Error('child count');
+            inner.copySubtree(into, top);
+          },
+          topLevelHasError: (top) => inner.topLevelHasError(top),
+        };
+      }, () => new CursorCopier(tree));
+      expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, failingLate).root, '')).toBeNull();
+      expect(failingLate.usingFallback).toBe(true);
+      expect(copies).toBe(3);
+
+      const healthy = new GuardedCopier(reader, () => new CursorCopier(tree));
+      expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, healthy).root, '')).toBeNull();
+      expect(healthy.usingFallback).toBe(false);
+    } finally {
+      tree.delete();
+    }
   });
 
   it('copies a statement only when something below its top node is read', () => {

@@ -69,11 +69,12 @@ export class SyntaxTree implements NodeColumns {
 
   /**
    * `pooled`: the columns come from (and `release` gives them back to) a buffer shared by
-   * successive trees, for callers that read a tree only until they release it.
+   * successive trees, for callers that read a tree only until they release it. `copier`: how the
+   * columns are filled (default: the fastest available way).
    */
-  constructor(readonly tree: Tree, readonly text: string, pooled = false) {
+  constructor(readonly tree: Tree, readonly text: string, pooled = false, copier?: TreeCopier) {
     this.language = pythonLanguage();
-    this.copier = copierFor(tree, this.language, activeCopy());
+    this.copier = copier ?? copierFor(tree, this.language, activeCopy());
     const rootNode = tree.rootNode;
     const count = rootNode.descendantCount;
     const rootHasError = rootNode.hasError;

@@ -20,7 +20,60 @@ export type CopyKind = 'memory' | 'cursor';
 /** A copier of `tree`, of the given kind (the memory one only when treeMemory() passed its check). */
 export function copierFor(tree: Tree, language: Language, kind: CopyKind): TreeCopier {
   const memory = kind === 'memory' ? treeMemory() : null;
-  return memory ? memory.open(tree, language) : new CursorCopier(tree);
+  return memory ? new GuardedCopier(() => memory.open(tree, language), () => new CursorCopier(tree)) : new CursorCopier(tree);
+}
+
+/**
+ * The memory reader, and the cursor for a tree it cannot read: the reader throws on anything it
+ * does not expect (a count past the tree's, a child count that cannot be), and a tree the start-up
+ * check did not foresee must cost speed, never the analysis.
+ */
+export class GuardedCopier implements TreeCopier {
+  private copier: TreeCopier | null = null;
+  private count = 0;
+  private fellBack = false;
+
+  constructor(
+    private readonly primary: () => TreeCopier,
+    private readonly fallback: () => TreeCopier,
+  ) {}
+
+  /** Whether this tree is being copied by the fallback. */
+  get usingFallback(): boolean {
+    return this.fellBack;
+  }
+
+  copyTopLevel(into: NodeColumns, count: number): number[] {
+    this.count = count;
+    try {
+      this.copier = this.primary();
+      return this.copier.copyTopLevel(into, count);
+    } catch {
+      return this.fallBack(into);
+    }
+  }
+
+  copySubtree(into: NodeColumns, top: number): void {
+    try {
+      this.copier!.copySubtree(into, top);
+    } catch (error) {
+      if (this.fellBack) throw error;
+      // The top level is already in place (SyntaxTree has added its own flags): the fallback reads it into scratch columns.
+      this.fallBack(emptyColumns(this.count));
+      this.copier!.copySubtree(into, top);
+    }
+  }
+
+  topLevelHasError(top: number): boolean | null {
+    return this.copier!.topLevelHasError(top);
+  }
+
+  /** The top level again, by the fallback (the same indexes). */
+  private fallBack(into: NodeColumns): number[] {
+    this.fellBack = true;
+    this.copier = this.fallback();
+    return this.copier.copyTopLevel(into, this.count);
+  }
 }
 
 /** Copies through web-tree-sitter's public TreeCursor (every call marshals the cursor in and out of wasm). */

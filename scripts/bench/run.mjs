@@ -19,7 +19,7 @@ const bench = join(root, '.bench');
 const argv = process.argv.slice(2);
 const runs = Math.max(1, Number(argv[argv.indexOf('--runs') + 1] || 0) || 7);
 const require = createRequire(join(root, 'package.json'));
-// Other work on the machine slows both sides and decides whether `check` uses worker threads.
+// Other work on the machine slows both sides, and takes the cores `check`'s worker threads would use.
 const startLoad = loadavg()[0];
 
 function median(values) {

@@ -54,7 +54,7 @@ export async function checkInParallel(tasks: FileTask[], workerScript: string, w
   const claims = new SharedArrayBuffer(4);
   const next = new Int32Array(claims);
   let crash: string | null = null;
-  // Started before this thread loads its own parser, so their start overlaps it.
+  // Started before this thread waits for its own parser: their start overlaps the rest of its loading.
   const pool = Array.from({ length: workers }, () => new Worker(workerScript, { workerData: { tasks, claims } satisfies WorkerJob }));
   const finished = pool.map(
     (worker, i) =>
@@ -63,8 +63,7 @@ export async function checkInParallel(tasks: FileTask[], workerScript: string, w
           if (reply.kind === 'outcome') {
             outcomes[reply.index] = reply.outcome;
             filesPerThread[i + 1]++;
-          }
-          else if (reply.kind === 'crash') crash ??= reply.error;
+          } else if (reply.kind === 'crash') crash ??= reply.error;
           else resolve();
         });
         worker.on('error', () => resolve());

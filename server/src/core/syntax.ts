@@ -60,6 +60,8 @@ export class SyntaxTree implements NodeColumns {
   private readonly copied: Uint8Array;
   /** Whether each type id is a named one (ERROR too); a language fact, so no per-node call. */
   private readonly namedTypes: Uint8Array;
+  /** The name of each type id, internalized (see typeNamesOf). */
+  private readonly typeNames: readonly string[];
   private readonly fieldIdByName = new Map<string, number>();
   private lineStarts: number[] | null = null;
   private readonly copier: TreeCopier;
@@ -89,6 +91,7 @@ export class SyntaxTree implements NodeColumns {
     this.flags = new Uint8Array(buffer, count * 20, count);
     this.copied = new Uint8Array(buffer, count * 21, count);
     this.namedTypes = namedTypesOf(this.language);
+    this.typeNames = typeNamesOf(this.language);
     this.topLevel = this.copier.copyTopLevel(this, count);
     this.flags[0] |= rootHasError ? HAS_ERROR : 0;
     this.markNamed(0);
@@ -150,7 +153,7 @@ export class SyntaxTree implements NodeColumns {
   }
 
   /** @internal */ typeName(index: number): string {
-    return this.language.types[this.typeIds[index]] ?? 'ERROR';
+    return this.typeNames[this.typeIds[index]] ?? 'ERROR';
   }
 
   /** @internal */ parentOf(index: number): number {
@@ -276,6 +279,23 @@ function namedTypesOf(language: Language): Uint8Array {
     namedTypeTables.set(language, table);
   }
   return table;
+}
+
+const typeNameTables = new WeakMap<Language, readonly string[]>();
+
+/**
+ * The language's type names as internalized strings. web-tree-sitter makes them from wasm memory,
+ * and V8 compares such strings character by character; the analysis compares node types with
+ * literals all the time (`node.type === 'call'`), which for two internalized strings is one
+ * pointer comparison. A string used as a property key is internalized, hence Object.keys.
+ */
+function typeNamesOf(language: Language): readonly string[] {
+  let names = typeNameTables.get(language);
+  if (!names) {
+    names = language.types.map((name) => (name ? Object.keys({ [name]: 0 })[0] : name));
+    typeNameTables.set(language, names);
+  }
+  return names;
 }
 
 function lineStartsOf(text: string): number[] {

@@ -5,7 +5,7 @@ import { LineIndex } from './lineIndex';
 import { Interpreter, moduleImports } from './model/interpreter';
 import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
 import { parsePython } from './parser';
-import { commonPrefixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
+import { commonPrefixLength, commonSuffixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle } from './rules/edits';
 import { withSyntax, type SyntaxNode } from './syntax';
@@ -45,6 +45,8 @@ export class DocumentAnalyzer {
   /** Everything group results depend on besides their own statements: flavour, imports, file style. */
   private previousContext = '';
   private groups = new Map<string, RememberedGroup>();
+  /** The key of each remembered group by where its first line starts, when its key holds tree-sitter rows (see KeyReuse). */
+  private keysByStart = new Map<number, string>();
   /** What slicing read from each statement text of the last version (with its type and error flag). */
   private names = new Map<string, RememberedNames>();
   /** The last version's grouping. */
@@ -111,6 +113,7 @@ export class DocumentAnalyzer {
     this.names = new Map();
     this.grouping = { read: [], groupOf: [] };
     this.groups = new Map();
+    this.keysByStart = new Map();
   }
 
   /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
@@ -130,13 +133,14 @@ export class DocumentAnalyzer {
 
     // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
     const locate = where ?? (text.includes('\r') ? describe : null);
+    const reuse = sameContext && !locate && this.keysByStart.size ? new KeyReuse(this.previousText, text, unchangedBefore, this.groups, this.keysByStart) : null;
     const merged: Outcome = { findings: [], contracts: [], hints: [] };
     const remembered = new Map<string, RememberedGroup>();
     const toRun: { key: string; extents: Extent[] }[] = [];
     const statements: SyntaxNode[] = slice.imports.map((s) => s.node);
     for (const group of slice.groups) {
       const extents = group.map((s) => lineExtent(text, s.start, s.end));
-      const key = groupKey(text, group, extents, locate);
+      const key = reuse?.keyOf(extents) ?? groupKey(text, group, extents, locate);
       const old = sameContext ? this.groups.get(key) : undefined;
       const moved = old && (unmoved(old, extents, unchangedBefore) ? old : moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore)));
       if (old && moved) {
@@ -158,6 +162,7 @@ export class DocumentAnalyzer {
     this.previousText = text;
     this.previousContext = context;
     this.groups = remembered;
+    this.keysByStart = locate ? new Map() : new Map([...remembered].map(([key, group]) => [group.extents[0].start, key]));
     return merged;
   }
 }
@@ -171,6 +176,55 @@ function sameNames(a: StatementNames, b: StatementNames): boolean {
 function lineExtent(text: string, start: number, end: number): Extent {
   const nl = text.indexOf('\n', end);
   return { start: text.lastIndexOf('\n', start - 1) + 1, end: nl < 0 ? text.length : nl + 1 };
+}
+
+/**
+ * The keys of groups an edit left alone, found without building them: a group whose lines all lie
+ * before the edit, or all after it when the edit added or removed no line break, has the text and
+ * the rows it had, so the key it had; it is found by where its first line starts. Only for keys
+ * made of tree-sitter rows (a `locate` may name cells, which can be renumbered with no text change).
+ */
+class KeyReuse {
+  /** Where the unchanged end of the text starts, in the new and the old text. */
+  private readonly suffixStart: number;
+  private readonly delta: number;
+  private readonly sameRowsAfter: boolean;
+
+  constructor(
+    before: string,
+    text: string,
+    private readonly unchangedBefore: number,
+    private readonly groups: Map<string, RememberedGroup>,
+    private readonly keysByStart: Map<number, string>,
+  ) {
+    const unchangedAfter = commonSuffixLength(before, text, unchangedBefore);
+    this.suffixStart = text.length - unchangedAfter;
+    this.delta = text.length - before.length;
+    this.sameRowsAfter = lineBreaks(before, unchangedBefore, before.length - unchangedAfter) === lineBreaks(text, unchangedBefore, this.suffixStart);
+  }
+
+  /** The remembered key of a group now at `extents`, or null when it must be built from the text. */
+  keyOf(extents: Extent[]): string | null {
+    const first = extents[0].start;
+    const last = extents[extents.length - 1].end;
+    let shift: number;
+    if (last <= this.unchangedBefore) shift = 0;
+    else if (first >= this.suffixStart && this.sameRowsAfter) shift = this.delta;
+    else return null;
+    const key = this.keysByStart.get(first - shift);
+    const old = key === undefined ? undefined : this.groups.get(key);
+    if (!old || old.extents.length !== extents.length) return null;
+    for (let i = 0; i < extents.length; i++) {
+      if (old.extents[i].start + shift !== extents[i].start || old.extents[i].end + shift !== extents[i].end) return null;
+    }
+    return key!;
+  }
+}
+
+function lineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 /** A group's identity: the text of its statements' lines and where they are (`locate`, else tree-sitter's row). */

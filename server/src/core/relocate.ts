@@ -52,6 +52,19 @@ export function moveOutcome(outcome: Outcome, move: MoveOffset): Outcome | null 
   }
 }
 
+/** Length of the common suffix of two texts that does not reach into their first `notBefore` characters. */
+export function commonSuffixLength(a: string, b: string, notBefore: number): number {
+  const n = Math.min(a.length, b.length) - notBefore;
+  let lo = 0;
+  let hi = Math.max(0, n);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Length of the common prefix of two texts. */
 export function commonPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

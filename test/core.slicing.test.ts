@@ -258,6 +258,25 @@ describe('re-analysis after edits gives the result of a fresh analysis', () => {
     }
   });
 
+  it('keeps the findings of groups that share lines (statements joined by ;) after an unrelated edit', () => {
+    const code = `from tensorflow import keras
+from tensorflow.keras import layers
+a = keras.Sequential([layers.Dense(10, activation="softmax")]); b = keras.Sequential([layers.Dense(3, activation="softmax")])
+x = 1
+a.compile(loss="binary_crossentropy"); b.compile(loss="binary_crossentropy")
+c = keras.Sequential([layers.Dense(4, activation="softmax")])
+c.compile(loss="binary_crossentropy"); d = 2
+`;
+    const analyzer = new DocumentAnalyzer();
+    analyzer.analyze(code, { flavour: 'keras2' });
+    analyzer.analyze(code, { flavour: 'keras2' });
+    for (const edited of [code.replace('x = 1', 'x = 12'), code.replace('x = 1', 'x = 1\n'), code.replace('d = 2', 'd = 3')]) {
+      const result = analyzer.analyze(edited, { flavour: 'keras2' });
+      expect(result).toEqual(analyzeText(edited, { flavour: 'keras2' }));
+      expect(result.findings.filter((f) => f.ruleId === 'KL002')).toHaveLength(3);
+    }
+  });
+
   it('renumbers cells in the messages when a cell is added above, though no code changed', () => {
     const cells = parseIpynb(readFileSync(join(EXAMPLES, 'notebook_mistakes.ipynb'), 'utf8')).cells.filter((c) => c.kind === 'code').map((c) => c.source);
     const analyzer = new DocumentAnalyzer();

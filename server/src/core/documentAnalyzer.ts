@@ -136,21 +136,23 @@ export class DocumentAnalyzer {
     const reuse = sameContext && !locate && this.keysByStart.size ? new KeyReuse(this.previousText, text, unchangedBefore, this.groups, this.keysByStart) : null;
     const merged: Outcome = { findings: [], contracts: [], hints: [] };
     const remembered = new Map<string, RememberedGroup>();
-    const toRun: { key: string; extents: Extent[] }[] = [];
+    const toRun: { key: string; extents: Extent[]; remember: boolean }[] = [];
     const statements: SyntaxNode[] = slice.imports.map((s) => s.node);
-    for (const group of slice.groups) {
-      const extents = group.map((s) => lineExtent(text, s.start, s.end));
+    const extentsOf = slice.groups.map((group) => group.map((s) => lineExtent(text, s.start, s.end)));
+    const entangled = sharingLines(extentsOf);
+    slice.groups.forEach((group, g) => {
+      const extents = extentsOf[g];
       const key = reuse?.keyOf(extents) ?? groupKey(text, group, extents, locate);
-      const old = sameContext ? this.groups.get(key) : undefined;
+      const old = sameContext && !entangled.has(g) ? this.groups.get(key) : undefined;
       const moved = old && (unmoved(old, extents, unchangedBefore) ? old : moveOutcome(old, offsetMover(old.extents, extents, unchangedBefore)));
       if (old && moved) {
         append(merged, moved);
         remembered.set(key, { ...moved, extents, outsideMax: old.outsideMax });
       } else {
-        toRun.push({ key, extents });
+        toRun.push({ key, extents, remember: !entangled.has(g) });
         for (const s of group) statements.push(s.node);
       }
-    }
+    });
 
     this.lastRun = { groups: slice.groups.length, reused: slice.groups.length - toRun.length, skippedStatements: slice.skipped, ranStatements: statements.length };
     if (toRun.length) {
@@ -227,6 +229,31 @@ function lineBreaks(text: string, from: number, to: number): number {
   return count;
 }
 
+/**
+ * The groups that share a line with another group (`a.compile(...); b.compile(...)`, the models of
+ * two groups on one line): results are told apart by the lines they are on, so such groups are
+ * run every time, never remembered (their keys can even be equal).
+ */
+function sharingLines(extentsOf: Extent[][]): Set<number> {
+  const all = extentsOf.flatMap((extents, group) => extents.map((e) => ({ ...e, group })));
+  all.sort((a, b) => a.start - b.start);
+  const shared = new Set<number>();
+  // The extents still open at the current start: top-level statements do not nest, so only those
+  // on one line overlap, and this stays a handful.
+  let open: typeof all = [];
+  for (const e of all) {
+    open = open.filter((o) => o.end > e.start);
+    for (const o of open) {
+      if (o.group !== e.group) {
+        shared.add(o.group);
+        shared.add(e.group);
+      }
+    }
+    open.push(e);
+  }
+  return shared;
+}
+
 /** A group's identity: the text of its statements' lines and where they are (`locate`, else tree-sitter's row). */
 function groupKey(text: string, group: TopStatement[], extents: Extent[], locate: ((offset: number) => string) | null): string {
   return extents.map((e, i) => `${locate ? locate(e.start) : group[i].node.startRow}\u0001${text.slice(e.start, e.end)}`).join('\u0002');
@@ -251,7 +278,7 @@ function offsetMover(from: Extent[], to: Extent[], unchangedBefore: number): Mov
  * Splits a run's results by the group whose lines hold their main span. A result outside every
  * group that ran (none is expected) leaves those groups unremembered, so they simply run again.
  */
-function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[] }[], into: Map<string, RememberedGroup>): void {
+function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[]; remember: boolean }[], into: Map<string, RememberedGroup>): void {
   const byGroup = groups.map((): Outcome => ({ findings: [], contracts: [], hints: [] }));
   const groupAt = (offset: number): number => groups.findIndex((g) => g.extents.some((e) => offset >= e.start && offset < e.end));
   let placed = true;
@@ -267,6 +294,7 @@ function rememberByGroup(fresh: Outcome, groups: { key: string; extents: Extent[
   place(fresh.hints, (h) => h.span, (o) => o.hints);
   if (!placed) return;
   groups.forEach((g, i) => {
+    if (!g.remember) return;
     let outsideMax = -1;
     moveOutcome(byGroup[i], (offset) => {
       if (!g.extents.some((e) => offset >= e.start && offset <= e.end)) outsideMax = Math.max(outsideMax, offset);

@@ -138,8 +138,7 @@ export class DocumentAnalyzer {
     const remembered = new Map<string, RememberedGroup>();
     const toRun: { key: string; extents: Extent[]; remember: boolean }[] = [];
     const statements: SyntaxNode[] = slice.imports.map((s) => s.node);
-    const extentsOf = slice.groups.map((group) => group.map((s) => lineExtent(text, s.start, s.end)));
-    const entangled = sharingLines(extentsOf);
+    const { extentsOf, entangled } = groupExtents(slice, text);
     slice.groups.forEach((group, g) => {
       const extents = extentsOf[g];
       const key = reuse?.keyOf(extents) ?? groupKey(text, group, extents, locate);
@@ -230,28 +229,30 @@ function lineBreaks(text: string, from: number, to: number): number {
 }
 
 /**
- * The groups that share a line with another group (`a.compile(...); b.compile(...)`, the models of
- * two groups on one line): results are told apart by the lines they are on, so such groups are
- * run every time, never remembered (their keys can even be equal).
+ * The lines of each group's statements, and the groups that share a line with another group
+ * (`a.compile(...); b.compile(...)`, the models of two groups on one line): results are told apart
+ * by the lines they are on, so such groups are run every time, never remembered (their keys can
+ * even be equal). Statements do not nest and their lines end in order, so a shared line shows as
+ * two consecutive statements (of those in groups) of different groups overlapping.
  */
-function sharingLines(extentsOf: Extent[][]): Set<number> {
-  const all = extentsOf.flatMap((extents, group) => extents.map((e) => ({ ...e, group })));
-  all.sort((a, b) => a.start - b.start);
-  const shared = new Set<number>();
-  // The extents still open at the current start: top-level statements do not nest, so only those
-  // on one line overlap, and this stays a handful.
-  let open: typeof all = [];
-  for (const e of all) {
-    open = open.filter((o) => o.end > e.start);
-    for (const o of open) {
-      if (o.group !== e.group) {
-        shared.add(o.group);
-        shared.add(e.group);
-      }
+function groupExtents(slice: ModuleSlice, text: string): { extentsOf: Extent[][]; entangled: Set<number> } {
+  const extentsOf: Extent[][] = slice.groups.map(() => []);
+  const entangled = new Set<number>();
+  let previousGroup = -1;
+  let previousEnd = -1;
+  slice.statements.forEach((statement, i) => {
+    const group = slice.groupOf[i];
+    if (group < 0) return;
+    const extent = lineExtent(text, statement.start, statement.end);
+    extentsOf[group].push(extent);
+    if (previousGroup >= 0 && previousGroup !== group && previousEnd > extent.start) {
+      entangled.add(previousGroup);
+      entangled.add(group);
     }
-    open.push(e);
-  }
-  return shared;
+    previousGroup = group;
+    previousEnd = extent.end;
+  });
+  return { extentsOf, entangled };
 }
 
 /** A group's identity: the text of its statements' lines and where they are (`locate`, else tree-sitter's row). */

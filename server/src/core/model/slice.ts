@@ -33,6 +33,9 @@ export interface ModuleSlice {
   groups: TopStatement[][];
   /** Top-level statements of no group (nothing in them can lead to a finding). */
   skipped: number;
+  /** The top-level statements other than imports, in order, and the group of each (-1: none). */
+  statements: readonly TopStatement[];
+  groupOf: readonly number[];
 }
 
 export const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
@@ -436,7 +439,7 @@ export function sliceModule(
     if (group < 0) skipped++;
     else (groups[group] ??= []).push(statement);
   });
-  return { withImports, imports, groups, skipped };
+  return { withImports, imports, groups, skipped, statements, groupOf };
 }
 
 /** Per statement, the index of its group (numbered in order of first statements), or -1. */

@@ -308,6 +308,33 @@ model.compile(loss="binary_crossentropy")
     expect(analyzer.lastRun.skippedStatements).toBe(0);
   });
 
+  it('reads a statement again when an edit changes its last characters or cuts it short', () => {
+    const code = (model: string) => `from tensorflow import keras
+from tensorflow.keras import layers
+head = layers.Dense(1, activation="relu")
+${model}
+model.compile(loss="binary_crossentropy")
+`;
+    const versions = [
+      'model = keras.Sequential([heax])',
+      // One character near the end, the length kept: the model now reads `head`, whose statement joins its group.
+      'model = keras.Sequential([head])',
+      'model = keras.Sequential([layers.Dense(10, activation="softmax")]) if head else None',
+      // Cut short before the edit: the statement starts where it did but no longer reads `head`.
+      'model = keras.Sequential([layers.Dense(10, activation="softmax")])',
+    ];
+    const analyzer = new DocumentAnalyzer();
+    analyzer.analyze(code(versions[0]));
+    for (const [i, model] of versions.entries()) {
+      const text = code(model);
+      expect(analyzer.analyze(text), `version ${i}`).toEqual(analyzeText(text));
+      // `head` is skipped exactly when the model does not read it.
+      expect(analyzer.lastRun.skippedStatements, `version ${i}`).toBe(model.includes('head') ? 0 : 1);
+    }
+    expect(analyzeText(code(versions[1])).findings.map((f) => f.ruleId)).toContain('KL015');
+    expect(analyzeText(code(versions[3])).findings.map((f) => f.ruleId)).not.toContain('KL015');
+  });
+
   it('moves the findings of an untouched group when an edit above it shifts it', () => {
     const code = `from tensorflow import keras
 from tensorflow.keras import layers

@@ -17,7 +17,10 @@ interface Extent {
   end: number;
 }
 
+/** What slicing read from one statement of the last version, and where the statement was. */
 interface RememberedNames {
+  start: number;
+  end: number;
   type: string;
   hasError: boolean;
   names: StatementNames;
@@ -47,8 +50,8 @@ export class DocumentAnalyzer {
   private groups = new Map<string, RememberedGroup>();
   /** The key of each remembered group by where its first line starts, when its key holds tree-sitter rows (see KeyReuse). */
   private keysByStart = new Map<number, string>();
-  /** What slicing read from each statement text of the last version (with its type and error flag). */
-  private names = new Map<string, RememberedNames>();
+  /** What slicing read from each statement of the last version, in order (so by start). */
+  private names: RememberedNames[] = [];
   /** The last version's grouping. */
   private grouping: SliceMemo = { read: [], groupOf: [] };
   /** What the last analysis did: groups that may have findings, how many kept their results, statements skipped and run. */
@@ -73,7 +76,7 @@ export class DocumentAnalyzer {
         let lines: LineIndex | null = null;
         const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
         // A document opened and never edited needs nothing remembered: from its second version on, it does.
-        const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(), this.grouping) : null;
+        const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(text), this.grouping) : null;
         if (!slice) this.forget();
         const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
         return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
@@ -86,31 +89,40 @@ export class DocumentAnalyzer {
     }
   }
 
-  /** Reads statements through the names remembered from the last version; keeps what this version used. */
-  private rememberedNames(): (statement: TopStatement, hasError: boolean, index: number) => StatementNames {
-    const previous = this.names;
-    const current = new Map<string, RememberedNames>();
+  /**
+   * Reads statements through the names remembered from the last version: a statement wholly before
+   * or wholly after the edit is the text it was, so it is found by where it was (no text is hashed),
+   * and keeps its reading when its parse tells the same (type, syntax error).
+   */
+  private rememberedNames(text: string): (statement: TopStatement, hasError: boolean, index: number) => StatementNames {
+    const last = this.names;
+    const current: RememberedNames[] = [];
     this.names = current;
     const lastRead = this.grouping.read;
+    const before = this.previousText;
+    const unchangedBefore = commonPrefixLength(before, text);
+    const suffixStart = text.length - commonSuffixLength(before, text, unchangedBefore);
+    const delta = text.length - before.length;
     return (statement, hasError, index) => {
       const type = statement.node.type;
-      const known = previous.get(statement.text) ?? current.get(statement.text);
-      if (known && known.type === type && known.hasError === hasError) {
-        current.set(statement.text, known);
-        return known.names;
+      const shift = statement.end <= unchangedBefore ? 0 : statement.start >= suffixStart ? delta : null;
+      const known = shift === null ? undefined : rememberedAt(last, statement.start - shift, statement.end - shift);
+      let names: StatementNames;
+      if (known && known.type === type && known.hasError === hasError) names = known.names;
+      else {
+        names = statementNames(statement, hasError);
+        // An edit that changes no name (a number, a string) keeps the statement's reading, and so
+        // the grouping.
+        if (lastRead[index] && sameNames(lastRead[index], names)) names = lastRead[index];
       }
-      let names = statementNames(statement, hasError);
-      // An edit that changes no name (a number, a string) keeps the statement's reading, and so
-      // the grouping.
-      if (lastRead[index] && sameNames(lastRead[index], names)) names = lastRead[index];
-      current.set(statement.text, { type, hasError, names });
+      current.push({ start: statement.start, end: statement.end, type, hasError, names });
       return names;
     };
   }
 
   private forget(): void {
     this.previousText = '';
-    this.names = new Map();
+    this.names = [];
     this.grouping = { read: [], groupOf: [] };
     this.groups = new Map();
     this.keysByStart = new Map();
@@ -166,6 +178,20 @@ export class DocumentAnalyzer {
     this.keysByStart = locate ? new Map() : new Map([...remembered].map(([key, group]) => [group.extents[0].start, key]));
     return merged;
   }
+}
+
+/** The remembered reading of the statement that spanned [start, end), found by binary search. */
+function rememberedAt(remembered: readonly RememberedNames[], start: number, end: number): RememberedNames | undefined {
+  let low = 0;
+  let high = remembered.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const r = remembered[middle];
+    if (r.start === start) return r.end === end ? r : undefined;
+    if (r.start < start) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
 }
 
 function sameNames(a: StatementNames, b: StatementNames): boolean {

@@ -76,9 +76,10 @@ export class DocumentAnalyzer {
         let lines: LineIndex | null = null;
         const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
         // A document opened and never edited needs nothing remembered: from its second version on, it does.
-        const slice = this.reuse && this.versions++ > 0 ? sliceModule(root, text, this.rememberedNames(text), this.grouping) : null;
+        const change = this.reuse && this.versions++ > 0 ? new TextChange(this.previousText, text) : null;
+        const slice = change ? sliceModule(root, text, this.rememberedNames(change), this.grouping) : null;
         if (!slice) this.forget();
-        const outcome = slice ? this.runGroups(slice, text, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
+        const outcome = slice && change ? this.runGroups(slice, text, change, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
         return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
       });
     } catch (error) {
@@ -94,18 +95,14 @@ export class DocumentAnalyzer {
    * or wholly after the edit is the text it was, so it is found by where it was (no text is hashed),
    * and keeps its reading when its parse tells the same (type, syntax error).
    */
-  private rememberedNames(text: string): (statement: TopStatement, hasError: boolean, index: number) => StatementNames {
+  private rememberedNames(change: TextChange): (statement: TopStatement, hasError: boolean, index: number) => StatementNames {
     const last = this.names;
     const current: RememberedNames[] = [];
     this.names = current;
     const lastRead = this.grouping.read;
-    const before = this.previousText;
-    const unchangedBefore = commonPrefixLength(before, text);
-    const suffixStart = text.length - commonSuffixLength(before, text, unchangedBefore);
-    const delta = text.length - before.length;
     return (statement, hasError, index) => {
       const type = statement.node.type;
-      const shift = statement.end <= unchangedBefore ? 0 : statement.start >= suffixStart ? delta : null;
+      const shift = change.shiftOf(statement.start, statement.end);
       const known = shift === null ? undefined : rememberedAt(last, statement.start - shift, statement.end - shift);
       let names: StatementNames;
       if (known && known.type === type && known.hasError === hasError) names = known.names;
@@ -136,16 +133,16 @@ export class DocumentAnalyzer {
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
-  private runGroups(slice: ModuleSlice, text: string, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
+  private runGroups(slice: ModuleSlice, text: string, change: TextChange, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
     const imports = moduleImports(slice.withImports.map((s) => s.node));
     const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
     const sameContext = context === this.previousContext;
-    const unchangedBefore = sameContext ? commonPrefixLength(this.previousText, text) : 0;
+    const unchangedBefore = sameContext ? change.unchangedBefore : 0;
 
     // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
     const locate = where ?? (text.includes('\r') ? describe : null);
-    const reuse = sameContext && !locate && this.keysByStart.size ? new KeyReuse(this.previousText, text, unchangedBefore, this.groups, this.keysByStart) : null;
+    const reuse = sameContext && !locate && this.keysByStart.size ? new KeyReuse(change, this.groups, this.keysByStart) : null;
     const merged: Outcome = { findings: [], contracts: [], hints: [] };
     const remembered = new Map<string, RememberedGroup>();
     const toRun: { key: string; extents: Extent[]; remember: boolean }[] = [];
@@ -205,6 +202,33 @@ function lineExtent(text: string, start: number, end: number): Extent {
   return { start: text.lastIndexOf('\n', start - 1) + 1, end: nl < 0 ? text.length : nl + 1 };
 }
 
+/** Where the last version and this one differ: the text before `unchangedBefore`, and from `suffixStart` on (`delta` further than before), is the same. */
+class TextChange {
+  readonly unchangedBefore: number;
+  readonly suffixStart: number;
+  readonly delta: number;
+  /** The edit added or removed no line break: lines after it keep their numbers. */
+  readonly sameLineBreaks: boolean;
+
+  constructor(before: string, text: string) {
+    this.unchangedBefore = commonPrefixLength(before, text);
+    const unchangedAfter = commonSuffixLength(before, text, this.unchangedBefore);
+    this.suffixStart = text.length - unchangedAfter;
+    this.delta = text.length - before.length;
+    this.sameLineBreaks = lineBreaks(before, this.unchangedBefore, before.length - unchangedAfter) === lineBreaks(text, this.unchangedBefore, this.suffixStart);
+  }
+
+  /**
+   * How far text in [start, end) moved, when all of it is before or after the edit (so unchanged);
+   * null when the edit touched it, or, with `sameRows`, when it is after an edit that added or
+   * removed a line break (it is then on other lines).
+   */
+  shiftOf(start: number, end: number, sameRows = false): number | null {
+    if (end <= this.unchangedBefore) return 0;
+    return start >= this.suffixStart && (this.sameLineBreaks || !sameRows) ? this.delta : null;
+  }
+}
+
 /**
  * The keys of groups an edit left alone, found without building them: a group whose lines all lie
  * before the edit, or all after it when the edit added or removed no line break, has the text and
@@ -212,32 +236,17 @@ function lineExtent(text: string, start: number, end: number): Extent {
  * made of tree-sitter rows (a `locate` may name cells, which can be renumbered with no text change).
  */
 class KeyReuse {
-  /** Where the unchanged end of the text starts, in the new and the old text. */
-  private readonly suffixStart: number;
-  private readonly delta: number;
-  private readonly sameRowsAfter: boolean;
-
   constructor(
-    before: string,
-    text: string,
-    private readonly unchangedBefore: number,
+    private readonly change: TextChange,
     private readonly groups: Map<string, RememberedGroup>,
     private readonly keysByStart: Map<number, string>,
-  ) {
-    const unchangedAfter = commonSuffixLength(before, text, unchangedBefore);
-    this.suffixStart = text.length - unchangedAfter;
-    this.delta = text.length - before.length;
-    this.sameRowsAfter = lineBreaks(before, unchangedBefore, before.length - unchangedAfter) === lineBreaks(text, unchangedBefore, this.suffixStart);
-  }
+  ) {}
 
   /** The remembered key of a group now at `extents`, or null when it must be built from the text. */
   keyOf(extents: Extent[]): string | null {
     const first = extents[0].start;
-    const last = extents[extents.length - 1].end;
-    let shift: number;
-    if (last <= this.unchangedBefore) shift = 0;
-    else if (first >= this.suffixStart && this.sameRowsAfter) shift = this.delta;
-    else return null;
+    const shift = this.change.shiftOf(first, extents[extents.length - 1].end, true);
+    if (shift === null) return null;
     const key = this.keysByStart.get(first - shift);
     const old = key === undefined ? undefined : this.groups.get(key);
     if (!old || old.extents.length !== extents.length) return null;

@@ -4,7 +4,7 @@
 // tree-sitter's memory (what runs) or walked with web-tree-sitter's public TreeCursor (the fallback).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initParser, parsePython, parserRuntime } from '../server/src/core/parser';
 import { activeCopy, readTree, SyntaxTree, useCopy, type SyntaxNode } from '../server/src/core/syntax';
@@ -59,6 +59,16 @@ const ASKED_FIELDS = ['name', 'value', 'left', 'right', 'function', 'arguments',
 
 const range = (n: Node | SyntaxNode | null | undefined): string => (n ? `${n.type}@${n.startIndex}-${n.endIndex}` : 'null');
 
+/** Runs `use` on a parse of `text`, deleting the tree afterwards (wasm memory is manual). */
+function withTree<T>(text: string, use: (tree: Tree) => T): T {
+  const tree = parsePython(text);
+  try {
+    return use(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
 /** Compares one node and, recursively, its subtree; returns the first difference. */
 function difference(expected: Node, actual: SyntaxNode, path: string): string | null {
   const at = `${path}/${range(expected)}`;
@@ -89,8 +99,7 @@ function difference(expected: Node, actual: SyntaxNode, path: string): string | 
 }
 
 function compareAll(text: string): string | null {
-  const tree = parsePython(text);
-  try {
+  return withTree(text, (tree) => {
     const root = readTree(tree, text);
     const found = difference(tree.rootNode, root, '');
     if (found) return found;
@@ -105,9 +114,7 @@ function compareAll(text: string): string | null {
       if (range(tree.rootNode.descendantForIndex(offset)) !== range(root.descendantForIndex(offset))) return `descendantForIndex ${offset}`;
     }
     return null;
-  } finally {
-    tree.delete();
-  }
+  });
 }
 
 describe.each(['memory', 'cursor'] as CopyKind[])('the copy made from the %s reads as web-tree-sitter does', (kind) => {
@@ -142,8 +149,7 @@ describe('the syntax copy', () => {
 
   it('copies a tree with the cursor when the memory reader throws on it, at the start or in a statement', () => {
     const text = texts.find((t) => t.includes('compile') && t.split('\n').length > 20)!;
-    const tree = parsePython(text);
-    try {
+    withTree(text, (tree) => {
       const reader = (): TreeCopier => treeMemory()!.open(tree, tree.language);
       const refusing = new GuardedCopier(() => {
         throw new Error('unexpected layout');
@@ -171,15 +177,12 @@ describe('the syntax copy', () => {
       const healthy = new GuardedCopier(reader, () => new CursorCopier(tree));
       expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, healthy).root, '')).toBeNull();
       expect(healthy.usingFallback).toBe(false);
-    } finally {
-      tree.delete();
-    }
+    });
   });
 
   it('copies a statement only when something below its top node is read', () => {
     const text = 'import keras\nx = 1\nmodel.compile(loss="mse")\n';
-    const tree = parsePython(text);
-    try {
+    withTree(text, (tree) => {
       const syntax = new SyntaxTree(tree, text);
       const statements = syntax.root.namedChildren;
       expect(statements.map((s) => s.type)).toEqual(['import_statement', 'expression_statement', 'expression_statement']);
@@ -189,35 +192,27 @@ describe('the syntax copy', () => {
       expect(syntax.copiedStatements).toBe(1);
       expect(statements[0].namedChildren.map((c) => c.text)).toEqual(['keras']);
       expect(syntax.copiedStatements).toBe(2);
-    } finally {
-      tree.delete();
-    }
+    });
   });
 
   it('tells which statements hold a syntax error without copying them (slicing asks it of every statement while one is half typed)', () => {
     const text = 'import keras\nx = (1,\ny = 2\nmodel.compile(loss="mse")\n';
-    const tree = parsePython(text);
-    try {
+    withTree(text, (tree) => {
       const syntax = new SyntaxTree(tree, text);
       const statements = syntax.root.children;
       expect(syntax.root.hasError).toBe(true);
       expect(statements.map((s) => [s.type, s.hasError])).toEqual(tree.rootNode.children.map((s) => [s!.type, s!.hasError]));
       expect(statements.some((s) => s.hasError) && statements.some((s) => !s.hasError)).toBe(true);
       expect(syntax.copiedStatements).toBe(0);
-    } finally {
-      tree.delete();
-    }
+    });
   });
 
   it('gives rows as tree-sitter counts them (split at \\n only)', () => {
     const text = 'a = 1\r\nb = 2\rc = 3\n\nd = 4\n';
-    const tree = parsePython(text);
-    try {
+    withTree(text, (tree) => {
       const rows = readTree(tree, text).namedChildren.map((s) => s.startRow);
       expect(rows).toEqual(tree.rootNode.namedChildren.map((s) => s!.startPosition.row));
       expect(rows).toEqual([0, 1, 3]);
-    } finally {
-      tree.delete();
-    }
+    });
   });
 });

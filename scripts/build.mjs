@@ -1,5 +1,6 @@
-// Bundles the CLI/server and the VS Code client with esbuild into dist/, and copies the two wasm
-// files (the tree-sitter runtime and the Python grammar) next to the server bundle and into grammars/.
+// Bundles the executable (main.js, which loads cli.js or lsp.js), the CLI's checking threads and the
+// VS Code client with esbuild into dist/, and copies the two wasm files (the tree-sitter runtime and
+// the Python grammar) next to the server bundles and into grammars/.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,7 +41,10 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: [join(root, 'server', 'src', 'main.ts')], outfile: join(root, 'dist', 'server', 'main.js') }),
+  // The executable: it loads the command line or the language server, each from its bundle next to it.
+  build({ ...common, entryPoints: [join(root, 'server', 'src', 'main.ts')], outfile: join(root, 'dist', 'server', 'main.js'), external: ['./cli.js', './lsp.js'] }),
+  build({ ...common, entryPoints: [join(root, 'server', 'src', 'cli', 'main.ts')], outfile: join(root, 'dist', 'server', 'cli.js') }),
+  build({ ...common, entryPoints: [join(root, 'server', 'src', 'lsp', 'main.ts')], outfile: join(root, 'dist', 'server', 'lsp.js') }),
   // The worker threads of `keras-lint check` (server/src/cli/parallel.ts): the checker without the language server.
   build({ ...common, entryPoints: [join(root, 'server', 'src', 'cli', 'checkWorker.ts')], outfile: join(root, 'dist', 'server', 'checkWorker.js') }),
   build({

@@ -44,6 +44,7 @@ describe('the packaged extension', () => {
     const files = entries.filter((e) => e.startsWith('extension/')).sort();
     expect(files).toEqual(expect.arrayContaining([
       'extension/dist/client/extension.js',
+      'extension/dist/server/lsp.js',
       'extension/dist/server/main.js',
       'extension/dist/server/tree-sitter-python.wasm',
       'extension/dist/server/web-tree-sitter.wasm',

@@ -1,34 +1,16 @@
-// The `keras-lint` executable: `check` and `rule` run the CLI, `server` starts the language server
-// (also what the VS Code client launches).
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runCli } from './cli/cli';
+// The `keras-lint` executable: `server` starts the language server (what the VS Code client
+// launches), anything else is the command line (`check`, `rule`, usage errors). Each is a bundle
+// of its own next to this one (scripts/build.mjs), loaded only when asked for: compiling the
+// language server's code (two thirds of it all) cost every `check` ~16 ms, which the command line
+// does not need.
+import type * as CommandLine from './cli/main';
+import type * as LanguageServer from './lsp/main';
 
-/**
- * `check` runs the interpreter once per file, mostly before V8 has optimised it: V8's default
- * inlining budget made its optimising compiler spend ~1 s of CPU on the benchmark folder (its
- * threads compete with the checking threads on a small machine); a smaller budget halves that,
- * and the checks run as fast (measured with `npm run bench`). Set for the whole process, workers
- * included, before any of them is optimised.
- */
-const CHECK_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200';
-
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'server') {
-    const { startStdioOrIpcServer } = await import('./lsp/main');
-    startStdioOrIpcServer();
-    return -1; // keeps running until the client says exit
-  }
-  if (argv[0] === 'check') setFlagsFromString(CHECK_V8_FLAGS);
-  return runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), workerScript: join(__dirname, 'checkWorker.js') });
+const argv = process.argv.slice(2);
+try {
+  if (argv[0] === 'server') (require('./lsp.js') as typeof LanguageServer).startStdioOrIpcServer();
+  else (require('./cli.js') as typeof CommandLine).runCommandLine(argv);
+} catch (error) {
+  process.stderr.write(`keras-lint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 2;
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`keras-lint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);

@@ -7,7 +7,7 @@ import { RULE_IDS } from '../core/types';
 import { UsageError } from './args';
 
 function docsDir(): string | null {
-  // dist/server/main.js when bundled; server/src/cli/ when run from sources.
+  // dist/server/cli.js when bundled; server/src/cli/ when run from sources.
   for (const candidate of [join(__dirname, '..', '..', 'docs', 'rules'), join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
     if (existsSync(candidate)) return candidate;
   }

@@ -104,6 +104,9 @@ function makeLayer(lib: Library, cls: string, args: CallArgs, node: SyntaxNode):
     }
     if (args.splat && !activation) layer.activation = { name: 'unknown', node: null, form: 'absent' };
     if (args.splat && !units) layer.units = null;
+    // A number there is Keras 0.x's Dense(input_dim, output_dim): the first argument is no unit count.
+    const second = args.positional[1]?.value.k;
+    if (second === 'int' || second === 'float') layer.units = null;
   } else if (canonicalCls === 'Activation') {
     layer.activation = activationFrom(arg(args, 0, 'activation'));
     if (!arg(args, 0, 'activation')) layer.activation = { name: 'unknown', node: null, form: 'absent' };

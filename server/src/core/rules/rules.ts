@@ -326,8 +326,10 @@ function kl001(ctx: OutputContext, metric: MetricInfo): Finding | null {
   // (a) loss-based flavours: BCE forces binary_accuracy on a single-label multi-class head.
   const multiClass = (head.activation.name === 'softmax' && head.units !== null && head.units > 2) || (labels?.format === 'onehot' && labels.classes !== null && labels.classes > 2 && !labels.ambiguousWidth);
   const lossEra = eras.includes('loss') && multiClass;
-  // (b) shape-based flavours: a multi-label sigmoid head gets argmax (categorical) accuracy.
-  const multiLabel = head.activation.name === 'sigmoid' && head.units !== null && head.units > 1 && labels?.format !== 'onehot' && labels?.format !== 'int';
+  // (b) shape-based flavours: a multi-label sigmoid head gets argmax (categorical) accuracy. Not
+  // when the targets are data (an autoencoder's inputs): no classes, and 'binary_accuracy' would
+  // compare 0.37 with 0 or 1, so there is no right metric name to offer.
+  const multiLabel = head.activation.name === 'sigmoid' && head.units !== null && head.units > 1 && labels?.format !== 'onehot' && labels?.format !== 'int' && labels?.format !== 'continuous';
   const shapeEra = eras.includes('shape') && multiLabel;
   if (!lossEra && !shapeEra) return null;
   const q = metric.written;

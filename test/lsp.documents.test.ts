@@ -51,7 +51,7 @@ model.compile(loss='binary_crossentropy', metrics=['accuracy'])
 const FRAGMENTS = ['x', '\n', "'", '(', ')', 'Dense(', ', ', '😀', '\r\n', '\r', "''", 'def f():\n    return 1\n', '#', ' ', 'é'];
 
 describe('ParsedDocuments', () => {
-  it('keeps the incrementally edited tree identical to a fresh parse through random edits', () => {
+  it('keeps the incrementally edited tree identical to a fresh parse through random edits, reversed ranges too', () => {
     const store = new ParsedDocuments();
     const { connection, handlers } = fakeConnection();
     store.documents.listen(connection as never);
@@ -69,7 +69,9 @@ describe('ParsedDocuments', () => {
         const a = Math.floor(next() * (text.length + 1));
         const b = Math.min(text.length, a + (next() < 0.5 ? 0 : Math.floor(next() * 6)));
         const insert = next() < 0.25 ? '' : FRAGMENTS[Math.floor(next() * FRAGMENTS.length)];
-        const change = { range: { start: mirror.positionAt(a), end: mirror.positionAt(b) }, text: insert };
+        // Now and then the range comes end first: the text store takes it in order, so must the tree.
+        const [start, end] = next() < 0.2 ? [mirror.positionAt(b), mirror.positionAt(a)] : [mirror.positionAt(a), mirror.positionAt(b)];
+        const change = { range: { start, end }, text: insert };
         TextDocument.update(mirror, [change], version);
         changes.push(change);
       }
@@ -126,5 +128,37 @@ describe('ParsedDocuments', () => {
     expect(store.keptTrees).toBe(MAX_KEPT_TREES);
     store.dispose();
     expect(store.keptTrees).toBe(0);
+  });
+
+  it('ignores a change notification with a malformed change as a whole, and opens a document without text as empty', () => {
+    const ignored: string[] = [];
+    const store = new ParsedDocuments((uri) => ignored.push(uri));
+    const { connection, handlers } = fakeConnection();
+    store.documents.listen(connection as never);
+    const uri = 'file:///malformed.py';
+    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'x = 1\n' } });
+    store.treeFor(store.get(uri)!);
+    const valid = { range: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } }, text: '2' };
+    const malformed: unknown[] = [
+      { rangeLength: 1, text: 'q' },
+      { range: null, text: 'q' },
+      { range: { start: { line: 0 }, end: { line: 0, character: 1 } }, text: 'q' },
+      { range: { start: { line: 0, character: 0.5 }, end: { line: 0, character: 1 } }, text: 'q' },
+      { range: valid.range },
+      null,
+    ];
+    for (const [i, bad] of malformed.entries()) {
+      handlers.change!({ textDocument: { uri, version: 2 + i }, contentChanges: [valid, bad] as TextDocumentContentChangeEvent[] });
+      expect(store.get(uri)!.getText()).toBe('x = 1\n');
+      expect(store.get(uri)!.version).toBe(1);
+    }
+    expect(ignored).toEqual(malformed.map(() => uri));
+    // The kept tree was not edited either: the next valid change gives the right tree.
+    handlers.change!({ textDocument: { uri, version: 10 }, contentChanges: [valid] });
+    expect(dump(store.treeFor(store.get(uri)!).rootNode)).toEqual(dump(parsePython('x = 2\n').rootNode));
+    handlers.open!({ textDocument: { uri: 'file:///null.py', languageId: 'python', version: 1, text: null as unknown as string } });
+    expect(store.get('file:///null.py')!.getText()).toBe('');
+    expect(store.treeFor(store.get('file:///null.py')!).rootNode.text).toBe('');
+    store.dispose();
   });
 });

@@ -24,6 +24,8 @@ export class Checker {
   private readonly openNotebooks = new Set<string>();
   /** Documents and notebooks whose settings say `enable: false`. */
   private readonly disabled = new Set<string>();
+  /** Set by dispose (the server shut down): nothing is scheduled or published any more. */
+  private disposed = false;
   /** Called after a new result replaced an old one (e.g. to refresh inlay hints). */
   onResult: (snapshot: Snapshot) => void = () => {};
 
@@ -37,6 +39,7 @@ export class Checker {
 
   /** Check a document (or a notebook, by its URI) after the debounce. */
   schedule(key: string): void {
+    if (this.disposed) return;
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
@@ -95,6 +98,7 @@ export class Checker {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -181,6 +185,7 @@ export class Checker {
   }
 
   private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    if (this.disposed) return;
     if (diagnostics.length) this.published.set(uri, diagnostics);
     else this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, version, diagnostics });

@@ -1,7 +1,7 @@
 // Code actions: each fix of a diagnostic as a quick fix (the preferred one marked), "Ignore KL00N on
 // this line", and `source.fixAll.keras-lint`, which applies every preferred safe fix that does not
-// overlap another. Edits come from the diagnostics' `data`; stale ones (documents changed since)
-// are not offered.
+// overlap another. Edits come from the `data` of the diagnostics as published; stale ones
+// (documents changed since) are not offered.
 import {
   CodeActionKind,
   TextDocumentEdit,
@@ -48,9 +48,11 @@ function requested(kind: string, only: string[] | undefined): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
-/** The diagnostic's data, or (for clients that do not echo `data`) that of the same published diagnostic. */
+/**
+ * The data of the published diagnostic the client's one stands for (same rule and range). What the
+ * client echoes in `data` is not trusted: it could name any document, or hold anything at all.
+ */
 function dataOf(diagnostic: Diagnostic, published: Diagnostic[]): DiagnosticData | null {
-  if (isDiagnosticData(diagnostic.data)) return diagnostic.data;
   const same = published.find((p) => p.code === diagnostic.code && sameRange(p, diagnostic));
   return same && isDiagnosticData(same.data) ? same.data : null;
 }

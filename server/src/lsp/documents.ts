@@ -7,6 +7,7 @@ import { TextDocuments, type TextDocumentContentChangeEvent } from 'vscode-langu
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Edit, type Tree } from 'web-tree-sitter';
 import { parsePython, pointAt } from '../core/parser';
+import { isRange } from './params';
 
 /** How many documents keep their tree between requests (the ones being edited, typically one). */
 export const MAX_KEPT_TREES = 4;
@@ -21,11 +22,12 @@ export class ParsedDocuments {
   readonly documents: TextDocuments<TextDocument>;
   private readonly trees = new Map<string, TreeEntry>();
 
-  constructor() {
+  /** `onMalformedChange`: told when a didChange is ignored because one of its changes is malformed. */
+  constructor(private readonly onMalformedChange: (uri: string) => void = () => {}) {
     this.documents = new TextDocuments<TextDocument>({
       create: (uri, languageId, version, content) => {
         this.dropTree(uri);
-        return TextDocument.create(uri, languageId, version, content);
+        return TextDocument.create(uri, languageId, version, typeof content === 'string' ? content : '');
       },
       update: (document, changes, version) => this.update(document, changes, version),
     });
@@ -69,10 +71,17 @@ export class ParsedDocuments {
     for (const uri of [...this.trees.keys()]) this.dropTree(uri);
   }
 
-  private update(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+  private update(document: TextDocument, received: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    // All or nothing: applying the changes before a malformed one would leave a text that no
+    // check is scheduled for (the library gives up on the notification when the update throws).
+    const changes = Array.isArray(received) ? received.map(wellFormed) : [null];
+    if (changes.some((change) => change === null)) {
+      this.onMalformedChange(document.uri);
+      return document;
+    }
     const entry = this.trees.get(document.uri);
     // Apply the changes one by one: each range refers to the text left by the previous change.
-    for (const change of changes) {
+    for (const change of changes as TextDocumentContentChangeEvent[]) {
       if (entry?.tree && 'range' in change && change.range) {
         const before = document.getText();
         const startIndex = document.offsetAt(change.range.start);
@@ -104,4 +113,19 @@ export class ParsedDocuments {
     this.trees.get(uri)?.tree?.delete();
     this.trees.delete(uri);
   }
+}
+
+/**
+ * The change with its range in document order (TextDocument.update swaps a reversed range, so the
+ * tree edit must too), or null when it is malformed: no text, a range without positions, or a
+ * range length without a range.
+ */
+function wellFormed(change: unknown): TextDocumentContentChangeEvent | null {
+  if (typeof change !== 'object' || change === null) return null;
+  const { text, range } = change as { text?: unknown; range?: unknown };
+  if (typeof text !== 'string') return null;
+  if (range === undefined) return (change as { rangeLength?: unknown }).rangeLength === undefined ? { text } : null;
+  if (!isRange(range)) return null;
+  const reversed = range.end.line < range.start.line || (range.end.line === range.start.line && range.end.character < range.start.character);
+  return { range: reversed ? { start: range.end, end: range.start } : range, text };
 }

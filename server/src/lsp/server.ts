@@ -4,7 +4,9 @@
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   NotebookDocuments,
+  ResponseError,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
@@ -17,6 +19,7 @@ import { CODE_ACTION_KINDS, codeActions } from './codeActions';
 import { ParsedDocuments } from './documents';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { isCodeActionParams, isHoverParams, isInlayHintParams } from './params';
 import { SettingsStore } from './settings';
 
 export const DEFAULT_DEBOUNCE_MS = 150;
@@ -34,11 +37,12 @@ interface InitializationOptions {
 
 /** Wires keras-lint's handlers onto `connection` and starts listening. */
 export function createServer(connection: Connection): { dispose(): void } {
-  const docs = new ParsedDocuments();
+  const docs = new ParsedDocuments((uri) => connection.console.warn(`keras-lint: ignored a change of ${uri}: one of its content changes has no text or a malformed range`));
   const notebooks = new NotebookDocuments<TextDocument>(docs.documents);
   const settings = new SettingsStore(connection);
   const checker = new Checker(connection, docs, notebooks, settings, DEFAULT_DEBOUNCE_MS);
   const client = { dynamicConfiguration: false, dynamicWatchers: false, inlayHintRefresh: false, documentChanges: false };
+  let shutDown = false;
 
   const log = (what: string, error: unknown) =>
     connection.console.error(`keras-lint: ${what} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -50,6 +54,16 @@ export function createServer(connection: Connection): { dispose(): void } {
         log(what, error);
         return fallback;
       }
+    };
+  }
+
+  /** A guarded request handler that first answers as the LSP says: InvalidRequest after shutdown, InvalidParams for malformed parameters. */
+  function guardRequest<P, R>(what: string, fallback: R, valid: (params: unknown) => params is P, handler: (params: P) => R): (params: P) => R | ResponseError<void> {
+    const guarded = guard(what, fallback, handler);
+    return (params) => {
+      if (shutDown) return new ResponseError(ErrorCodes.InvalidRequest, 'keras-lint: the server is shutting down');
+      if (!valid(params)) return new ResponseError(ErrorCodes.InvalidParams, `keras-lint: malformed ${what} request`);
+      return guarded(params);
     };
   }
 
@@ -121,8 +135,8 @@ export function createServer(connection: Connection): { dispose(): void } {
     if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
 
-  connection.onHover(guard('hover', null, (params) => hover(params, docs, checker)));
-  connection.onCodeAction(guard('code actions', [], (params) => {
+  connection.onHover(guardRequest('hover', null, isHoverParams, (params) => hover(params, docs, checker)));
+  connection.onCodeAction(guardRequest('code actions', [], isCodeActionParams, (params) => {
     const uri = params.textDocument.uri;
     if (!docs.get(uri) || !checker.isEnabled(uri)) return [];
     return codeActions(params, {
@@ -131,9 +145,11 @@ export function createServer(connection: Connection): { dispose(): void } {
       documentChanges: client.documentChanges,
     });
   }));
-  connection.languages.inlayHint.on(guard('inlay hints', [], (params) => inlayHints(params, docs, checker)));
+  connection.languages.inlayHint.on(guardRequest('inlay hints', [], isInlayHintParams, (params) => inlayHints(params, docs, checker)));
 
+  // After shutdown the LSP allows only exit: requests are refused above, and no check runs or publishes.
   connection.onShutdown(() => {
+    shutDown = true;
     checker.dispose();
   });
 

@@ -1,0 +1,126 @@
+// What the built server answers to clients that break the protocol's rules: malformed request
+// parameters get InvalidParams, code actions are built from what the server published (not from
+// what the client echoes in `data`), and after shutdown requests get InvalidRequest and nothing
+// more is checked or published. None of it may show up as an error in the server's log.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CodeActionRequest,
+  ErrorCodes,
+  ExitNotification,
+  HoverRequest,
+  InlayHintRequest,
+  ResponseError,
+  ShutdownRequest,
+  type CodeAction,
+  type Diagnostic,
+} from 'vscode-languageserver-protocol/node';
+import { LspClient } from './helpers/lspClient';
+
+const MODEL = `from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss='binary_crossentropy', metrics=['accuracy'])
+`;
+
+let client: LspClient | null = null;
+
+afterEach(() => {
+  client?.kill();
+  client = null;
+});
+
+/** The error a request was answered with (the test fails if it got a result). */
+async function errorOf(request: Promise<unknown>): Promise<ResponseError<unknown>> {
+  try {
+    const result = await request;
+    throw new Error(`expected an error, got ${JSON.stringify(result)}`);
+  } catch (error) {
+    if (error instanceof ResponseError) return error;
+    throw error;
+  }
+}
+
+async function openModel(uri: string): Promise<Diagnostic[]> {
+  const published = client!.nextDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  await client!.open(uri, MODEL);
+  return (await published).diagnostics;
+}
+
+describe('malformed requests', () => {
+  it('are answered with InvalidParams, and nothing is logged as an error', async () => {
+    client = await LspClient.start();
+    const uri = 'file:///protocol/params.py';
+    await openModel(uri);
+    const document = { uri };
+    const range = { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } };
+    const malformed: [string, Promise<unknown>][] = [
+      ['hover without a position', client.connection.sendRequest(HoverRequest.method, { textDocument: document })],
+      ['hover without a document', client.connection.sendRequest(HoverRequest.method, { position: { line: 0, character: 0 } })],
+      ['hover at a position of strings', client.connection.sendRequest(HoverRequest.method, { textDocument: document, position: { line: '1', character: '2' } })],
+      ['inlay hints without a range', client.connection.sendRequest(InlayHintRequest.method, { textDocument: document })],
+      ['inlay hints from null', client.connection.sendRequest(InlayHintRequest.method, { textDocument: document, range: { start: null, end: range.end } })],
+      ['code actions without a context', client.connection.sendRequest(CodeActionRequest.method, { textDocument: document, range })],
+      ['code actions with a string for only', client.connection.sendRequest(CodeActionRequest.method, { textDocument: document, range, context: { diagnostics: [], only: 'source' } })],
+      ['code actions for a diagnostic without a range', client.connection.sendRequest(CodeActionRequest.method, { textDocument: document, range, context: { diagnostics: [{ code: 'KL002', source: 'keras-lint' }] } })],
+    ];
+    for (const [what, request] of malformed) {
+      const error = await errorOf(request);
+      expect(error.code, what).toBe(ErrorCodes.InvalidParams);
+    }
+    // A well-formed request still gets its answer, and the log holds no error or stack trace.
+    expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: document, position: { line: 3, character: 20 } })).not.toBeNull();
+    expect(client.problems).toEqual([]);
+  });
+});
+
+describe('code actions', () => {
+  it('come from the diagnostics the server published, whatever data the client sends back', async () => {
+    client = await LspClient.start();
+    const uri = 'file:///protocol/data.py';
+    const diagnostics = await openModel(uri);
+    const kl002 = diagnostics.find((d) => d.code === 'KL002')!;
+    // What an action does (its `diagnostics` echo the client's own diagnostic back, as they should).
+    const ask = async (diagnostic: unknown) => {
+      const actions = (await client!.connection.sendRequest(CodeActionRequest.method, { textDocument: { uri }, range: kl002.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+      return actions.map((a) => ({ title: a.title, isPreferred: a.isPreferred, edit: a.edit }));
+    };
+    const genuine = await ask(kl002);
+    expect(genuine.map((a) => a.title)).toEqual(['Use categorical_crossentropy', 'Ignore KL002 on this line']);
+
+    // Forged data: edits of another file, versions that cover nothing, entries of the wrong shape.
+    const elsewhere = { uri: 'file:///etc/passwd', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'x' };
+    const forgeries = [
+      { ruleId: 'KL002', versions: {}, fixes: [{ title: 'forged', preferred: true, safe: true, edits: [elsewhere] }], noqa: elsewhere },
+      { ruleId: 'KL002', versions: {}, fixes: [null], noqa: {} },
+      { ruleId: 'KL002', versions: {}, fixes: [{}], noqa: null },
+      'not data',
+    ];
+    for (const data of forgeries) expect(await ask({ ...kl002, data })).toEqual(genuine);
+    // Without data the published diagnostic's is used; a diagnostic the server never published gets nothing.
+    expect(await ask({ ...kl002, data: undefined })).toEqual(genuine);
+    const moved = { ...kl002, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, data: forgeries[0] };
+    expect(await ask(moved)).toEqual([]);
+    expect(client.problems).toEqual([]);
+  });
+});
+
+describe('after shutdown', () => {
+  it('refuses requests with InvalidRequest, checks and publishes nothing, and exits with 0', async () => {
+    client = await LspClient.start();
+    const uri = 'file:///protocol/shutdown.py';
+    await openModel(uri);
+    await client.connection.sendRequest(ShutdownRequest.type);
+    const publishedBefore = client.published.length;
+    const error = await errorOf(client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 20 } }));
+    expect(error.code).toBe(ErrorCodes.InvalidRequest);
+    await client.change(uri, 2, [{ text: 'x = 1\n' }]);
+    await client.open('file:///protocol/late.py', MODEL);
+    // Past the debounce (10 ms in tests) many times over: still nothing published.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(client.published.length).toBe(publishedBefore);
+    const exited = new Promise<number | null>((resolve) => client!.process.once('exit', (code) => resolve(code)));
+    await client.connection.sendNotification(ExitNotification.type);
+    expect(await exited).toBe(0);
+    expect(client.problems).toEqual([]);
+  });
+});

@@ -2,8 +2,8 @@
 // non-Python notebooks, symlink loops. Each bad file gets one clear line on stderr, every other file
 // is still checked, and the exit code is 1 (2 only for usage errors). `--fix` never loses data:
 // atomic writes, no temp files left, files whose fixes would break them left byte for byte.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -187,6 +187,17 @@ describe('check: files that cannot be checked', () => {
     expect(run.code).toBe(1);
   });
 
+  it('a requirements file or pyproject.toml that is a pipe or a device is passed over, not read', (context) => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    if (spawnSync('mkfifo', [join(dir, 'requirements.txt')]).status !== 0) context.skip('mkfifo is not available');
+    symlinkSync('/dev/zero', join(dir, 'pyproject.toml'));
+    const run = keraslint(['check', 'good.py', '--format', 'json'], dir);
+    expect(run.stderr).toBe('');
+    expect(findings(run.stdout, dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(run.code).toBe(1);
+  });
+
   it('a file over the size limit is reported without being read whole', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'good.py'), MISTAKE);
@@ -230,6 +241,50 @@ describe('check: files that cannot be checked', () => {
       expect(run.stdout, args.join(' ')).toBe('');
       expect(run.stderr, args.join(' ')).toMatch(/^keras-lint: error: /);
     }
+  });
+});
+
+describe('check: where the report goes', () => {
+  it('a report file it cannot write to stops the run with one line and exit 2, before --fix changes anything', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'good.py'), MISTAKE);
+    mkdirSync(join(dir, 'folder'));
+    for (const output of ['missing/report.json', 'folder']) {
+      const run = keraslint(['check', '.', '--fix', '--output-file', output], dir);
+      expect(run.stderr).toBe(`keras-lint: error: cannot write the report to ${output}: ${output === 'folder' ? 'EISDIR' : 'ENOENT'}\n`);
+      expect(run.code).toBe(2);
+    }
+    expect(readFileSync(join(dir, 'good.py'), 'utf8')).toBe(MISTAKE);
+    const written = keraslint(['check', '.', '--output-file', 'report.json', '--format', 'json'], dir);
+    expect(written.stdout).toBe('');
+    expect(findings(readFileSync(join(dir, 'report.json'), 'utf8'), dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(written.code).toBe(1);
+  });
+
+  it('a reader that stops early gets no error; a full disk gets one line and exit 2', async (context) => {
+    const dir = scratch();
+    // More report than a pipe holds, so the CLI is still writing when the reader goes away.
+    for (let i = 0; i < 300; i++) writeFileSync(join(dir, `train_${i}.py`), MISTAKE);
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'keras-lint.js'), 'check', '.'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    if (!existsSync('/dev/full')) return context.skip('no /dev/full here');
+    const full = spawnSync('sh', ['-c', `"${process.execPath}" "${join(REPO, 'bin', 'keras-lint.js')}" check . > /dev/full`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(full.stderr).toBe('keras-lint: error: cannot write the report: ENOSPC\n');
+    expect(full.status).toBe(2);
+  });
+
+  it('a file whose name starts with two dots is inside the folder: shown relative, in SARIF too', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, '..train.py'), MISTAKE);
+    const text = keraslint(['check', '..train.py'], dir);
+    expect(text.stdout.split('\n')[0]).toMatch(/^\.\.train\.py:6:38: KL002 /);
+    const sarif = JSON.parse(keraslint(['check', '..train.py', '--format', 'sarif'], dir).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: '..train.py', uriBaseId: '%SRCROOT%' });
   });
 });
 
@@ -313,6 +368,23 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     expect(readFileSync(join(locked, 'train.py'), 'utf8')).toBe(MISTAKE);
     expect(names(locked)).toEqual(['train.py']);
     expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'locked/train.py': 'cannot write: EACCES' });
+    expect(run.code).toBe(1);
+  });
+
+  it('a read-only file is reported and left as it is (renaming over it would replace it all the same)', (context) => {
+    const cli = unprivileged();
+    if (!cli) return context.skip('running as root, and nobody (via setpriv) cannot run the CLI here: root writes anywhere');
+    const dir = scratch();
+    writeFileSync(join(dir, 'train.py'), MISTAKE);
+    chmodSync(join(dir, 'train.py'), 0o444);
+    const inode = statSync(join(dir, 'train.py')).ino;
+    // The folder is the unprivileged user's to write in; only the file is read-only.
+    chmodSync(dir, 0o777);
+    const run = cli(['check', '.', '--fix', '--format', 'json'], dir);
+    expect(readFileSync(join(dir, 'train.py'), 'utf8')).toBe(MISTAKE);
+    expect(statSync(join(dir, 'train.py')).ino).toBe(inode);
+    expect(names(dir)).toEqual(['.git', 'train.py']);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'train.py': 'cannot write: EACCES' });
     expect(run.code).toBe(1);
   });
 

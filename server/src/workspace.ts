@@ -242,9 +242,11 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+/** A settings or requirements file's text; null for anything but a readable regular file of at most 1 MB (a FIFO or device would block or never end). */
 function safeRead(path: string): string | null {
   try {
-    if (statSync(path).size > 1_000_000) return null;
+    const stats = statSync(path);
+    if (!stats.isFile() || stats.size > 1_000_000) return null;
     return readFileSync(path, 'utf8');
   } catch {
     return null;

@@ -1,7 +1,8 @@
 // `keras-lint check` and `keras-lint rule`: the command line on the analysis core, for CI. Exit
-// codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error.
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+// codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error
+// (or a report that cannot be written).
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { version } from '../../../package.json';
 import { initParser } from '../core/analyze';
 import type { AnalysisOptions } from '../core/types';
@@ -43,6 +44,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function check(args: CheckArgs, io: CliIo): Promise<number> {
+  // Opened first: a path it cannot write to stops the run before --fix has changed any file.
+  let report: number | null = null;
+  if (args.outputFile) {
+    try {
+      report = openSync(resolve(io.cwd, args.outputFile), 'w');
+    } catch (error) {
+      io.stderr.write(`keras-lint: error: cannot write the report to ${args.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return 2;
+    }
+  }
   // The parser's wasm compiles on V8's background threads while this one looks for the files.
   const parser = initParser();
   const configs = new ConfigReporter(io);
@@ -79,13 +90,25 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
 
   for (const e of run.errors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, e.path)}: ${e.reason}\n`);
   const output = args.format === 'json' ? formatJson(run) : args.format === 'sarif' ? formatSarif(run) : formatText(run);
-  if (args.outputFile) writeFileSync(args.outputFile, output);
-  else io.stdout.write(output);
+  if (report === null) io.stdout.write(output);
+  else if (!writeReport(report, output, args.outputFile!, io)) return 2;
   if (args.fix && fixed) io.stderr.write(`keras-lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'}\n`);
 
   const problems = run.files.some((f) => f.findings.length > 0);
   if (run.errors.length) return 1;
   return problems && !args.exitZero ? 1 : 0;
+}
+
+function writeReport(fd: number, output: string, path: string, io: CliIo): boolean {
+  try {
+    writeFileSync(fd, output);
+    return true;
+  } catch (error) {
+    io.stderr.write(`keras-lint: error: cannot write the report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Command line over pyproject.toml: --select replaces, --ignore adds, --keras-version wins. */

@@ -2,7 +2,7 @@
 // repeats (a fix can enable another, two fixes may want the same import), then writes the file
 // atomically. A round whose result parses worse than its input is thrown away, and so is the file's
 // whole fix when its fixes keep conflicting: the file is then left exactly as it was.
-import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { analyzeNotebook, analyzeText } from '../core/analyze';
@@ -60,7 +60,11 @@ function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutco
     for (const edit of chosen.edits) {
       const at = spanInCell(notebook, edit);
       if (!at) crossesCells = true;
-      else perCell.set(at.cell, [...(perCell.get(at.cell) ?? []), { start: at.start, end: at.end, newText: edit.newText }]);
+      else {
+        const list = perCell.get(at.cell) ?? [];
+        list.push({ start: at.start, end: at.end, newText: edit.newText });
+        perCell.set(at.cell, list);
+      }
     }
     if (crossesCells) break;
     const next = cells.map((cell, i) => (perCell.has(i) ? applyEdits(cell, perCell.get(i)!) : cell));
@@ -72,8 +76,12 @@ function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutco
   return { fixed: { ...source, cells, json: rewriteNotebook(source, cells) }, applied };
 }
 
-/** The preferred safe fixes of a round, earliest first, skipping any that touch an edit already taken. */
-function chooseFixes(findings: Finding[]): { edits: TextEdit[]; count: number } {
+/**
+ * The preferred safe fixes of a round, earliest first, skipping any that touch an edit already
+ * taken. The taken edits are kept sorted and never overlap, so only the neighbours of where an
+ * edit would go can touch it (a file with thousands of fixes is not quadratic).
+ */
+export function chooseFixes(findings: Finding[]): { edits: TextEdit[]; count: number } {
   const taken: TextEdit[] = [];
   let count = 0;
   const candidates = findings
@@ -81,11 +89,28 @@ function chooseFixes(findings: Finding[]): { edits: TextEdit[]; count: number } 
     .filter((fix) => fix !== undefined)
     .sort((a, b) => a.edits[0].start - b.edits[0].start);
   for (const fix of candidates) {
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
-    taken.push(...fix.edits);
+    if (fix.edits.some((e) => touchesTaken(taken, e))) continue;
+    for (const edit of fix.edits) taken.splice(insertionPoint(taken, edit.start), 0, edit);
     count++;
   }
   return { edits: taken, count };
+}
+
+/** Where an edit starting at `start` goes in `sorted` (after the edits starting before or at it). */
+function insertionPoint(sorted: readonly TextEdit[], start: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle].start <= start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function touchesTaken(sorted: readonly TextEdit[], edit: TextEdit): boolean {
+  const at = insertionPoint(sorted, edit.start);
+  return (at > 0 && overlaps(sorted[at - 1], edit)) || (at < sorted.length && overlaps(sorted[at], edit));
 }
 
 /** Touching ranges conflict too: two insertions at one point would land in an arbitrary order. */
@@ -93,10 +118,16 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
-  return out;
+/** Applies edits that do not overlap, in one pass over the text. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const pieces: string[] = [];
+  let at = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    pieces.push(text.slice(at, edit.start), edit.newText);
+    at = edit.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join('');
 }
 
 /**
@@ -120,6 +151,8 @@ export function writeAtomically(path: string, text: string): void {
   const target = realpathSync(path);
   // pid and thread: `check` may fix files in worker threads of one process.
   const temp = join(dirname(target), `.${basename(target)}.keras-lint-${process.pid}-${threadId}.tmp`);
+  // Renaming over a read-only file would replace it all the same: refuse it as a write would.
+  accessSync(target, constants.W_OK);
   try {
     writeFileSync(temp, text, 'utf8');
     chmodSync(temp, statSync(target).mode & 0o7777);

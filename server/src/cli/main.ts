@@ -18,7 +18,21 @@ const CHECK_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200 --interrupt-b
 
 export function runCommandLine(argv: string[]): void {
   if (argv[0] === 'check') setFlagsFromString(CHECK_V8_FLAGS);
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), workerScript: join(__dirname, 'checkWorker.js') }).then(
+  // A reader that stops early (`keras-lint check | head`) is no error; a full disk is one line, not a stack.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return;
+    process.stderr.write(`keras-lint: error: cannot write the report: ${error.code ?? error.message}\n`);
+    process.exit(2);
+  });
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (error) {
+    process.stderr.write(`keras-lint: error: the current folder cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); was it deleted?\n`);
+    process.exitCode = 2;
+    return;
+  }
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, workerScript: join(__dirname, 'checkWorker.js') }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,6 +1,6 @@
 // The three report formats of `keras-lint check`: text (Ruff's concise style), JSON (Ruff's JSON
 // shape, one object per diagnostic) and SARIF 2.1.0 (GitHub code scanning).
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULES, ruleUrl } from '../core/catalog';
 import { RULE_IDS, type Severity } from '../core/types';
@@ -22,8 +22,14 @@ export interface Run {
 
 /** A path relative to the working folder when it is inside it, else absolute. */
 export function displayPath(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') ? rel : path;
+  const rel = insideRelative(cwd, path);
+  return rel ?? path;
+}
+
+/** `path` relative to `folder` when it is inside it (`..b.py` is a name inside, `../b.py` is not), else null. */
+function insideRelative(folder: string, path: string): string | null {
+  const rel = relative(folder, path);
+  return rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? rel : null;
 }
 
 function safeFix(f: LocatedFinding) {
@@ -86,8 +92,8 @@ function region(start: Location, end: Location) {
 
 export function formatSarif(run: Run): string {
   const artifactUri = (path: string) => {
-    const rel = relative(run.cwd, path);
-    return rel && !rel.startsWith('..') ? { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' } : { uri: pathToFileURL(path).href };
+    const rel = insideRelative(run.cwd, path);
+    return rel ? { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' } : { uri: pathToFileURL(path).href };
   };
   const results = run.files.flatMap((file) =>
     file.findings.map((f) => ({

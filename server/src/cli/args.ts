@@ -24,7 +24,7 @@ Options of check:
                              there is enough to check)
   --verbose, -v              Say how many files were checked, how fast, on how many threads
 
-Exit status: 0 no problems, 1 problems found or a file could not be checked, 2 usage error.
+Exit status: 0 no problems, 1 problems found or a file could not be checked, 2 usage error or an unwritable report.
 Settings are also read from [tool.keras-lint] in the nearest pyproject.toml.
 `;
 

@@ -470,6 +470,7 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
       const metrics = args.keywords.get('metrics') ?? null;
       lib.facts.compiles.push({
         call: node,
+        order: lib.facts.compiles.length + lib.facts.fits.length,
         callee,
         model,
         loss: loss ? lossSpec(lib, loss) : args.splat ? { k: 'unknown' } : { k: 'none' },
@@ -490,7 +491,7 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
         else if (y.value.k === 'dict') perOutput = new Map([...y.value.entries].map(([k, v]) => [k, labelsOf(v)]));
         else if (y.value.k === 'seq') perOutput = y.value.items.map(labelsOf);
       } else if (x && x.value.k === 'dataset') fitLabels = x.value.labels;
-      lib.facts.fits.push({ call: node, model, labels: fitLabels, perOutput });
+      lib.facts.fits.push({ call: node, order: lib.facts.compiles.length + lib.facts.fits.length, model, labels: fitLabels, perOutput });
       return UNKNOWN;
     }
     case '__call__': {

@@ -139,6 +139,8 @@ export interface LabelInfo {
 
 export interface CompileCall {
   call: SyntaxNode;
+  /** When it ran among the compile and fit calls (they are numbered in the order they run). */
+  order: number;
   /** The `compile` identifier (hover target). */
   callee: SyntaxNode;
   model: ModelObj | null;
@@ -162,6 +164,8 @@ export type MetricSpec =
 
 export interface FitCall {
   call: SyntaxNode;
+  /** When it ran among the compile and fit calls. */
+  order: number;
   model: ModelObj | null;
   /** Labels, or per-output labels by output name / position. */
   labels: LabelInfo | null;

@@ -26,7 +26,9 @@ export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: F
   if (!compile.model) return [];
   const heads = headsOf(compile.model);
   if (!heads) return [];
-  const modelFits = fits.filter((f) => f.model === compile.model);
+  // A fit that ran before this compile trained with an earlier loss (a notebook that recompiles
+  // after changing its labels): its labels say nothing about this one.
+  const modelFits = fits.filter((f) => f.model === compile.model && f.order > compile.order);
   const contexts: OutputContext[] = [];
   heads.forEach((head, index) => {
     const { loss, arg } = lossFor(compile, head, index, heads.length);

@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initParser, parsePython, parserRuntime } from '../server/src/core/parser';
+import { LineIndex } from '../server/src/core/lineIndex';
+import { initParser, parsePython, parserRuntime, withLineFeeds } from '../server/src/core/parser';
 import { activeCopy, readTree, SyntaxTree, useCopy, type SyntaxNode } from '../server/src/core/syntax';
 import { CursorCopier, GuardedCopier, treeMemory, treeMemoryIn, type CopyKind, type TreeCopier } from '../server/src/core/treeCopy';
 import { EXAMPLES } from './helpers/cli';
@@ -207,12 +208,16 @@ describe('the syntax copy', () => {
     });
   });
 
-  it('gives rows as tree-sitter counts them (split at \\n only)', () => {
-    const text = 'a = 1\r\nb = 2\rc = 3\n\nd = 4\n';
-    withTree(text, (tree) => {
+  it('gives rows as tree-sitter counts them, with a lone \\r a line break as in Python and the LSP', () => {
+    const written = 'a = 1\r\nb = 2\rc = 3\n\nd = 4\n';
+    // The analysis reads the text as parsePython parses it.
+    const text = withLineFeeds(written);
+    expect(text.length).toBe(written.length);
+    withTree(written, (tree) => {
       const rows = readTree(tree, text).namedChildren.map((s) => s.startRow);
       expect(rows).toEqual(tree.rootNode.namedChildren.map((s) => s!.startPosition.row));
-      expect(rows).toEqual([0, 1, 3]);
+      expect(rows).toEqual([0, 1, 2, 4]);
+      expect(rows).toEqual(['a', 'b', 'c', 'd'].map((name) => new LineIndex(written).position(written.indexOf(name)).line));
     });
   });
 });

@@ -90,6 +90,36 @@ describe('ParsedDocuments', () => {
     store.dispose();
   });
 
+  it('re-reads a lone \\r that an edit right after it turns into \\r\\n (or back): a line break only when alone', () => {
+    const store = new ParsedDocuments();
+    const { connection, handlers } = fakeConnection();
+    store.documents.listen(connection as never);
+    const uri = 'file:///old-mac.py';
+    const start = 'x = 1\rif x:\r    y = [x,\r    2]\r';
+    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: start } });
+    const mirror = TextDocument.create(uri, 'python', 1, start);
+    store.treeFor(store.get(uri)!);
+    // Insert "\n" after each "\r" (making "\r\n"), then take it out again, then put text there.
+    const steps: [number, number, string][] = [];
+    for (let at = start.indexOf('\r'); at >= 0; at = start.indexOf('\r', at + 1)) steps.push([at + 1, at + 1, '\n'], [at + 1, at + 2, ''], [at + 1, at + 1, 'z']);
+    let version = 1;
+    let shift = 0;
+    for (const [from, to, text] of steps) {
+      version++;
+      const change = { range: { start: mirror.positionAt(from + shift), end: mirror.positionAt(to + shift) }, text };
+      TextDocument.update(mirror, [change], version);
+      handlers.change!({ textDocument: { uri, version }, contentChanges: [change] });
+      if (text === 'z') shift++;
+      const fresh = parsePython(mirror.getText());
+      try {
+        expect(dump(store.treeFor(store.get(uri)!).rootNode), JSON.stringify(mirror.getText())).toEqual(dump(fresh.rootNode));
+      } finally {
+        fresh.delete();
+      }
+    }
+    store.dispose();
+  });
+
   it('re-parses only when the version changed, and starts afresh after a full replacement or close', () => {
     const store = new ParsedDocuments();
     const { connection, handlers } = fakeConnection();

@@ -4,10 +4,10 @@ import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { Interpreter, moduleImports } from './model/interpreter';
 import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
-import { parsePython } from './parser';
+import { parsePython, withLineFeeds } from './parser';
 import { commonPrefixLength, commonSuffixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
-import { fileStyle } from './rules/edits';
+import { fileStyle, lineEndingOf, type LineEnding } from './rules/edits';
 import { withSyntax, type SyntaxNode } from './syntax';
 import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
 
@@ -61,7 +61,10 @@ export class DocumentAnalyzer {
     this.reuse = options.reuse ?? true;
   }
 
-  analyze(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
+  analyze(written: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
+    // Every line scan (and the tree: parsePython reads the text alike) sees "\n" line ends only; offsets stay.
+    const text = withLineFeeds(written);
+    const eol = lineEndingOf(written);
     const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
     // A file with neither a compile call nor a softmax (most Python files of a project) cannot have
     // a finding, so it is not interpreted, nor parsed unless a tree is given.
@@ -79,7 +82,7 @@ export class DocumentAnalyzer {
         const change = this.reuse && this.versions++ > 0 ? new TextChange(this.previousText, text) : null;
         const slice = change ? sliceModule(root, text, this.rememberedNames(change), this.grouping) : null;
         if (!slice) this.forget();
-        const outcome = slice && change ? this.runGroups(slice, text, change, flavour, where ?? null, describe) : this.runAll(text, root, flavour, describe);
+        const outcome = slice && change ? this.runGroups(slice, text, eol, change, flavour, where ?? null, describe) : this.runAll(text, eol, root, flavour, describe);
         return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
       });
     } catch (error) {
@@ -126,22 +129,22 @@ export class DocumentAnalyzer {
   }
 
   /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
-  private runAll(text: string, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+  private runAll(text: string, eol: LineEnding, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
     const statements = root.namedChildren.filter((n): n is SyntaxNode => !!n);
     const facts = new Interpreter().run(statements);
-    return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports), flavour, describe);
+    return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports, eol), flavour, describe);
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
-  private runGroups(slice: ModuleSlice, text: string, change: TextChange, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
+  private runGroups(slice: ModuleSlice, text: string, eol: LineEnding, change: TextChange, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
     const imports = moduleImports(slice.withImports.map((s) => s.node));
-    const style = fileStyle(text, slice.imports.map((s) => s.node), imports);
+    const style = fileStyle(text, slice.imports.map((s) => s.node), imports, eol);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
     const sameContext = context === this.previousContext;
     const unchangedBefore = sameContext ? change.unchangedBefore : 0;
 
-    // Messages name lines (and cells): tree-sitter's rows are those lines unless a \r breaks lines too.
-    const locate = where ?? (text.includes('\r') ? describe : null);
+    // Messages name lines (and cells): tree-sitter's rows are those lines (the text has "\n" breaks only), cells are not.
+    const locate = where ?? null;
     const reuse = sameContext && !locate && this.keysByStart.size ? new KeyReuse(change, this.groups, this.keysByStart) : null;
     const merged: Outcome = { findings: [], contracts: [], hints: [] };
     const remembered = new Map<string, RememberedGroup>();

@@ -10,9 +10,9 @@ export interface VirtualNotebook {
   cellLengths: number[];
 }
 
-/** `%magic`, `%%cell_magic`, `!shell` and `?help` lines are not Python: blank them, keep offsets. */
+/** `%magic`, `%%cell_magic`, `!shell` and `?help` lines are not Python: blank them, keep offsets (and line breaks of any kind). */
 export function maskIPythonSyntax(source: string): string {
-  return source.replace(/^([ \t]*)([%!?][^\n]*)$/gm, (_line, indent: string, rest: string) => indent + ' '.repeat(rest.length));
+  return source.replace(/^([ \t]*)([%!?][^\r\n]*)$/gm, (_line, indent: string, rest: string) => indent + ' '.repeat(rest.length));
 }
 
 export function joinCells(cells: readonly string[]): VirtualNotebook {

@@ -59,24 +59,40 @@ export function pythonLanguage(): Language {
 
 let sharedParser: Parser | null = null;
 
-/** Parses Python source, reusing `oldTree` (already edited with tree.edit) when given. */
+/**
+ * The text the analysis reads: a lone "\r" (old Mac line ends; Python reads it as a line break,
+ * tree-sitter and our line scans would not) becomes "\n". Offsets stay, and rows are the LSP's lines.
+ */
+export function withLineFeeds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/** Parses Python source (as withLineFeeds reads it), reusing `oldTree` (already edited with tree.edit) when given. */
 export function parsePython(text: string, oldTree?: Tree | null): Tree {
   if (!sharedParser) {
     sharedParser = new Parser();
     sharedParser.setLanguage(pythonLanguage());
   }
-  const tree = sharedParser.parse(text, oldTree ?? null);
+  const tree = sharedParser.parse(withLineFeeds(text), oldTree ?? null);
   if (!tree) throw new Error('keras-lint: tree-sitter returned no tree');
   return tree;
 }
 
-/** tree-sitter's point for an offset (for tree.edit): rows split at "\n" only (a lone "\r" is no line break to it). */
+/** tree-sitter's point for an offset (for tree.edit) in the tree parsePython makes: rows split at "\n" and at a lone "\r". */
 export function pointAt(text: string, offset: number): Point {
   let row = 0;
   let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+  let lf = text.indexOf('\n');
+  let cr = text.indexOf('\r');
+  for (;;) {
+    const at = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+    if (at < 0 || at >= offset) break;
+    if (at === cr) {
+      cr = text.indexOf('\r', at + 1);
+      if (text.charCodeAt(at + 1) === 10) continue; // "\r\n": the "\n" ends the line
+    } else lf = text.indexOf('\n', at + 1);
     row++;
-    lineStart = i + 1;
+    lineStart = at + 1;
   }
   return { row, column: offset - lineStart };
 }

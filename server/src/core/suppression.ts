@@ -11,20 +11,25 @@ export function noqaCodesOnLine(line: string): Set<string> | 'all' | null {
   return new Set(match[1].split(/[\s,]+/).filter(Boolean).map((code) => code.toUpperCase()));
 }
 
+/** The line holding `offset`, without its line break ("\n", "\r\n" or a lone "\r": Python's line ends). */
+function lineAround(text: string, offset: number): { start: number; end: number } {
+  const isBreak = (i: number) => text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13;
+  let start = offset;
+  while (start > 0 && !isBreak(start - 1)) start--;
+  let end = offset;
+  while (end < text.length && !isBreak(end)) end++;
+  return { start, end };
+}
+
 export function isSuppressed(text: string, finding: Finding): boolean {
-  const lineStart = text.lastIndexOf('\n', finding.span.start - 1) + 1;
-  let lineEnd = text.indexOf('\n', finding.span.start);
-  if (lineEnd < 0) lineEnd = text.length;
+  const { start: lineStart, end: lineEnd } = lineAround(text, finding.span.start);
   const codes = noqaCodesOnLine(text.slice(lineStart, lineEnd));
   return codes === 'all' || (codes !== null && codes.has(finding.ruleId));
 }
 
 /** The edit that adds `# noqa: <id>` to the line holding `offset` (or extends an existing one). */
 export function noqaEdit(text: string, offset: number, id: string): { start: number; end: number; newText: string } {
-  let lineEnd = text.indexOf('\n', offset);
-  if (lineEnd < 0) lineEnd = text.length;
-  if (lineEnd > 0 && text[lineEnd - 1] === '\r') lineEnd -= 1;
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const { start: lineStart, end: lineEnd } = lineAround(text, offset);
   const line = text.slice(lineStart, lineEnd);
   const match = NOQA.exec(line);
   if (match && match[1]) {

@@ -88,6 +88,9 @@ export class ParsedDocuments {
         const oldEndIndex = document.offsetAt(change.range.end);
         const after = before.slice(0, startIndex) + change.text + before.slice(oldEndIndex);
         const newEndIndex = startIndex + change.text.length;
+        // A lone "\r" just before the edit (a "\n" to the parser, see parsePython) that the edit makes a
+        // "\r\n" changes without being in the range: tree-sitter re-reads it all the same, as the
+        // lexer looked past it to tell.
         entry.tree.edit(new Edit({
           startIndex,
           oldEndIndex,

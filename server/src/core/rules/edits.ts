@@ -15,11 +15,18 @@ export interface FileStyle {
   /** 'tensorflow.keras' | 'keras' | 'tf_keras': the spelling the file imports Keras with. */
   kerasRoot: string;
   /** The file's line ending, for inserted lines. */
-  eol: '\n' | '\r\n';
+  eol: LineEnding;
 }
 
-/** `importStatements`: the module's top-level import statements, in order. */
-export function fileStyle(text: string, importStatements: readonly SyntaxNode[], imports: Map<string, string>): FileStyle {
+export type LineEnding = '\n' | '\r\n' | '\r';
+
+/** The line ending of a file's text as written (before withLineFeeds): what lines it gains should end with. */
+export function lineEndingOf(text: string): LineEnding {
+  return text.includes('\r\n') ? '\r\n' : text.includes('\r') ? '\r' : '\n';
+}
+
+/** `importStatements`: the module's top-level import statements, in order; `eol`: lineEndingOf the text as written. */
+export function fileStyle(text: string, importStatements: readonly SyntaxNode[], imports: Map<string, string>, eol: LineEnding): FileStyle {
   const singles = quotedCount(text, "'");
   const doubles = quotedCount(text, '"');
   let importInsertAt = 0;
@@ -32,7 +39,6 @@ export function fileStyle(text: string, importStatements: readonly SyntaxNode[],
   }
   const paths = [...imports.values()];
   const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, kerasRoot, eol };
 }
 

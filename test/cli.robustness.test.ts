@@ -388,6 +388,56 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     expect(run.code).toBe(1);
   });
 
+  it('a notebook gets its fixed sources replaced and every other byte kept (numbers, escapes, keys, layout, BOM, CRLF)', () => {
+    const dir = scratch();
+    const code = ['from tensorflow import keras\n', "m = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\n", "m.compile(loss='binary_crossentropy', metrics=['accuracy'])\n"];
+    // What JSON.parse + JSON.stringify would change: a big integer, 1.0, 1e400, a repeated key,
+    // \u escapes and an escaped slash in a cell nobody fixes, an empty source list, CRLF, a BOM.
+    const layouts = {
+      'jupyter.ipynb': (eol: string) => [
+        '{',
+        ' "cells": [',
+        '  {',
+        '   "cell_type": "markdown",',
+        '   "metadata": {"scale": 1.0, "big": 1e400, "a": 1, "a": 2},',
+        '   "source": ["caf\\u00e9 <\\/b>"]',
+        '  },',
+        '  {',
+        '   "cell_type": "code",',
+        '   "execution_count": 12345678901234567890,',
+        '   "metadata": {},',
+        '   "outputs": [],',
+        '   "source": [',
+        ...code.map((line, i) => `    ${JSON.stringify(line)}${i < code.length - 1 ? ',' : ''}`),
+        '   ]',
+        '  },',
+        '  {"cell_type": "code", "metadata": {}, "outputs": [], "source": []}',
+        ' ],',
+        ' "metadata": {},',
+        ' "nbformat": 4,',
+        ' "nbformat_minor": 5',
+        '}',
+        '',
+      ].join(eol),
+      'minified.ipynb': () => JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, outputs: [], source: code.join('') }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+    };
+    const written: Record<string, string> = {};
+    for (const [name, layout] of Object.entries(layouts)) {
+      for (const [variant, text] of [['', layout('\n')], ['crlf_bom_', '\ufeff' + layout('\r\n')]]) {
+        written[variant + name] = text;
+        writeFileSync(join(dir, variant + name), text);
+      }
+    }
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(run.stderr).toBe('keras-lint: fixed 8 problems\n');
+    const fixLine = (line: string) => line.replace('binary_crossentropy', 'categorical_crossentropy').replace("['accuracy']", "['categorical_accuracy']");
+    for (const [name, before] of Object.entries(written)) {
+      // Only the compile line changes, written as it was (a list item, or inside one string).
+      const compile = JSON.stringify(code[2]).slice(1, -1);
+      expect(readFileSync(join(dir, name), 'utf8'), name).toBe(before.replace(compile, fixLine(compile)));
+    }
+  });
+
   it('broken files next to fixable ones are left byte for byte', () => {
     const dir = scratch();
     const broken = '{"cells": [{"cell_type": "code", "source": "model.compile(loss=\'binary_crossentropy\')"';

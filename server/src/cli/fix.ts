@@ -9,6 +9,7 @@ import { analyzeNotebook, analyzeText } from '../core/analyze';
 import { joinCells } from '../core/notebook';
 import { isSuppressed } from '../core/suppression';
 import type { AnalysisOptions, Finding, TextEdit } from '../core/types';
+import { cellSourceSpans, sourceValue } from './notebookJson';
 import { spanInCell, type NotebookSource, type PythonSource, type Source } from './source';
 
 const MAX_ROUNDS = 8;
@@ -73,7 +74,8 @@ function fixNotebook(source: NotebookSource, options: AnalysisOptions): FixOutco
     applied += chosen.count;
   }
   if (cells.every((cell, i) => cell === source.cells[i])) return { fixed: null, applied: 0 };
-  return { fixed: { ...source, cells, json: rewriteNotebook(source, cells) }, applied };
+  const json = rewriteNotebook(source, cells);
+  return json === null ? { fixed: null, applied: 0 } : { fixed: { ...source, cells, json }, applied };
 }
 
 /**
@@ -131,18 +133,21 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 /**
- * The notebook's JSON with the fixed code cells' sources replaced, in Jupyter's own layout (one
- * string per line), indentation and key order kept.
+ * The notebook's JSON text with the fixed code cells' "source" values replaced, every other
+ * character kept; null when a fixed cell's source cannot be placed (the notebook is then not fixed).
  */
-function rewriteNotebook(source: NotebookSource, cells: string[]): string {
-  const data = JSON.parse(source.json) as { cells: { source: unknown }[] };
-  source.cellNumbers.forEach((number, i) => {
-    if (cells[i] === source.cells[i]) return;
-    const cell = data.cells[number - 1];
-    cell.source = typeof cell.source === 'string' ? cells[i] : cells[i].split(/(?<=\n)/);
-  });
-  const indent = /^\{\s*\n([ \t]+)"/.exec(source.json)?.[1] ?? 1;
-  return JSON.stringify(data, null, indent) + (source.json.endsWith('\n') ? '\n' : '');
+function rewriteNotebook(source: NotebookSource, cells: string[]): string | null {
+  const spans = cellSourceSpans(source.json);
+  if (!spans) return null;
+  const replacements: { start: number; end: number; newText: string }[] = [];
+  for (const [i, number] of source.cellNumbers.entries()) {
+    if (cells[i] === source.cells[i]) continue;
+    const span = spans[number - 1];
+    const newText = span ? sourceValue(source.json, span, cells[i]) : null;
+    if (!span || newText === null) return null;
+    replacements.push({ ...span, newText });
+  }
+  return applyEdits(source.json, replacements);
 }
 
 /** Writes beside the file, then renames over it: a crash never leaves half a file. */
@@ -169,5 +174,5 @@ export function writeAtomically(path: string, text: string): void {
 
 /** The text to write for a fixed source. */
 export function sourceText(source: Source): string {
-  return source.kind === 'python' ? (source.bom ? '\ufeff' : '') + source.text : source.json;
+  return (source.bom ? '\ufeff' : '') + (source.kind === 'python' ? source.text : source.json);
 }

@@ -21,6 +21,8 @@ export interface NotebookSource {
   kind: 'notebook';
   /** The .ipynb file's JSON text, kept for --fix, which rewrites cell sources in place. */
   json: string;
+  /** As for scripts: a byte order mark stripped from `json`. */
+  bom: boolean;
   /** Code cells' sources and their 1-based numbers among all the notebook's cells. */
   cells: string[];
   cellNumbers: number[];
@@ -90,7 +92,7 @@ export function readSource(path: string): Source {
     cells.push(cell.source);
     cellNumbers.push(i + 1);
   });
-  return { kind: 'notebook', json: text, cells, cellNumbers };
+  return { kind: 'notebook', json: text, cells, cellNumbers, bom };
 }
 
 export interface CheckedSource {

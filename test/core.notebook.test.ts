@@ -42,6 +42,28 @@ describe('notebook analysis', () => {
     expect(masked).toBe('           \n         \ny = 2');
   });
 
+  it('blanks the whole of a cell magic that is not Python, and only the magic line of one that is', () => {
+    expect(maskIPythonSyntax('%%latex\n\\begin{align} f(x \\end{align}\n')).toBe('       \n                             \n');
+    expect(maskIPythonSyntax('%%bash\r\necho "(" \r\n')).toBe('      \r\n         \r\n');
+    expect(maskIPythonSyntax('%%writefile train.py\nmodel.compile(loss="mse")\n')).toBe(`${' '.repeat(20)}\n${' '.repeat(25)}\n`);
+    expect(maskIPythonSyntax('%%time\nmodel.fit(x, y)\n')).toBe('      \nmodel.fit(x, y)\n');
+    expect(maskIPythonSyntax('%%capture out\nimport keras\n')).toBe('             \nimport keras\n');
+  });
+
+  it('keeps the target of an assignment from a magic or a shell escape, and blanks help lines', () => {
+    const source = 'files = !ls -l\nlabels[0] = %sx cat y.txt\nmodel.fit?\nkeras.layers.Dense??\nx = 5 % 3\nok = a != b';
+    const masked = maskIPythonSyntax(source);
+    expect(masked.length).toBe(source.length);
+    expect(masked.split('\n')).toEqual(['files = _     ', 'labels[0] = _            ', '          ', '                    ', 'x = 5 % 3', 'ok = a != b']);
+  });
+
+  it('a cell magic of another language hides nothing in the cells after it, and leaves no syntax error', () => {
+    const withMagics = ['%%latex\n\\begin{align} f(x \\end{align}', '%%html\n<b>(</b>', 'files = !ls\nmodel_summary = %time 1', ...cells.slice(1)];
+    const { result } = analyzeNotebook(withMagics);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['KL007']);
+    expect(result.hasSyntaxErrors).toBe(false);
+  });
+
   it('reads nbformat 4 JSON and reports broken notebooks clearly', () => {
     const nb = parseIpynb(JSON.stringify({ cells: [{ cell_type: 'markdown', source: ['# t'] }, { cell_type: 'code', source: ['a = 1\n', 'b = 2'] }], metadata: { kernelspec: { language: 'python' } }, nbformat: 4 }));
     expect(nb.cells).toEqual([{ kind: 'markdown', source: '# t' }, { kind: 'code', source: 'a = 1\nb = 2' }]);

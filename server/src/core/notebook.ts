@@ -10,9 +10,22 @@ export interface VirtualNotebook {
   cellLengths: number[];
 }
 
-/** `%magic`, `%%cell_magic`, `!shell` and `?help` lines are not Python: blank them, keep offsets (and line breaks of any kind). */
+/** Cell magics whose body is Python run in the notebook (timed, captured, profiled): only their first line is not. */
+const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'debug', 'memit']);
+
+/**
+ * IPython syntax is not Python: blank it out, keeping offsets and line breaks of any kind. The body
+ * of a cell magic that is not Python (`%%bash`, `%%latex`, `%%writefile`...) goes whole; so do
+ * `%magic`, `!shell` and help lines (`?x`, `x?`); `y = !ls` and `y = %time f()` keep `y = _`, a
+ * value nobody knows.
+ */
 export function maskIPythonSyntax(source: string): string {
-  return source.replace(/^([ \t]*)([%!?][^\r\n]*)$/gm, (_line, indent: string, rest: string) => indent + ' '.repeat(rest.length));
+  const blank = (text: string) => text.replace(/[^\r\n]/g, ' ');
+  const cellMagic = /^[ \t]*%%([\w.]*)/.exec(source);
+  if (cellMagic && !PYTHON_CELL_MAGICS.has(cellMagic[1])) return blank(source);
+  return source
+    .replace(/^([ \t]*)([%!?][^\r\n]*|[\w.]+\?\??[ \t]*)$/gm, (_line, indent: string, rest: string) => indent + blank(rest))
+    .replace(/^([ \t]*[\w.[\], \t]+=[ \t]*)([!%][^\r\n]*)$/gm, (_line, target: string, magic: string) => `${target}_${blank(magic.slice(1))}`);
 }
 
 export function joinCells(cells: readonly string[]): VirtualNotebook {

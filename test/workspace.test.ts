@@ -75,6 +75,28 @@ describe('loadProjectConfig', () => {
     expect(broken.problems[0]).toMatch(/invalid TOML/);
   });
 
+  it('settings of the wrong type are reported, not dropped in silence, and a message stays short', () => {
+    const { config, problems } = parseSettings({ select: 5, ignore: [1, 'KL013', {}], severity: 'error', exclude: 5 });
+    expect(config).toEqual({ ignore: ['KL013'] });
+    expect(problems).toEqual([
+      'select must be a list of rule ids (or one string of them, comma-separated)',
+      'ignore: entries that are not strings are ignored',
+      'severity must be a table of rule ids and levels, e.g. { KL001 = "error" }',
+      'exclude must be a list of paths',
+    ]);
+    expect(parseSettings({ exclude: 'build/generated.py' })).toEqual({ config: { exclude: ['build/generated.py'] }, problems: [] });
+    const typos = Array.from({ length: 100_000 }, (_, i) => `KL${1000 + i}`);
+    const [message] = parseSettings({ select: typos }).problems;
+    expect(message).toBe(`select: unknown rule ${typos.slice(0, 10).join(', ')} and 99990 more`);
+    expect(parseSettings({ ['x'.repeat(10_000)]: 1 }).problems[0]).toBe(`unknown key ${'x'.repeat(39)}…`);
+  });
+
+  it('a keras-lint entry of [tool] that is not a table is reported', () => {
+    const loaded = loadProjectConfig(project({ 'pyproject.toml': '[tool]\nkeras-lint = 5\n', 'train.py': '' }));
+    expect(loaded.config).toEqual({});
+    expect(loaded.problems).toEqual([`${loaded.path}: [tool.keras-lint] must be a table (keras-lint = { ... } or a [tool.keras-lint] section)`]);
+  });
+
   it('settings accept comma-separated rule lists (as typed in an editor) and the flavour alias', () => {
     expect(parseSettings({ select: 'kl001, KL002', flavour: 'auto', inlayHints: false })).toEqual({ config: { select: ['KL001', 'KL002'], kerasVersion: 'auto', inlayHints: false }, problems: [] });
   });

@@ -166,7 +166,8 @@ function readConfig(path: string): LoadedConfig | null {
   }
   const table = asRecord(doc.tool)['keras-lint'];
   if (table === undefined) return null;
-  const { config, problems } = parseSettings(asRecord(table));
+  if (!isRecord(table)) return { config: {}, path, problems: [`${path}: [tool.keras-lint] must be a table (keras-lint = { ... } or a [tool.keras-lint] section)`] };
+  const { config, problems } = parseSettings(table);
   return { config, path, problems: problems.map((p) => `${path}: [tool.keras-lint] ${p}`) };
 }
 
@@ -187,15 +188,24 @@ export function parseSettings(raw: Record<string, unknown>): { config: ProjectCo
         break;
       case 'select':
       case 'ignore': {
+        if (typeof value !== 'string' && !Array.isArray(value)) {
+          problems.push(`${key} must be a list of rule ids (or one string of them, comma-separated)`);
+          break;
+        }
         const ids = ruleList(value);
-        if (ids.bad.length) problems.push(`${key}: unknown rule ${ids.bad.join(', ')}`);
+        if (ids.bad.length) problems.push(`${key}: unknown rule ${listed(ids.bad)}`);
+        if (Array.isArray(value) && value.some((v) => typeof v !== 'string')) problems.push(`${key}: entries that are not strings are ignored`);
         config[name] = ids.good;
         break;
       }
       case 'severity':
+        if (!isRecord(value)) {
+          problems.push(`${key} must be a table of rule ids and levels, e.g. { KL001 = "error" }`);
+          break;
+        }
         config.severity = {};
-        for (const [id, level] of Object.entries(asRecord(value))) {
-          if (!isRuleId(id)) problems.push(`severity: unknown rule ${id}`);
+        for (const [id, level] of Object.entries(value)) {
+          if (!isRuleId(id)) problems.push(`severity: unknown rule ${listed([id])}`);
           else if (!['error', 'warning', 'info', 'hint'].includes(String(level))) problems.push(`severity.${id} must be error, warning, info or hint`);
           else config.severity[id] = level as Severity;
         }
@@ -206,10 +216,15 @@ export function parseSettings(raw: Record<string, unknown>): { config: ProjectCo
         else problems.push(`${key} must be one of auto, ${FLAVOURS.filter((f) => f !== 'unknown').join(', ')}`);
         break;
       case 'exclude':
-        config.exclude = asStrings(value);
+        // One path is taken for a list of one, as for select and ignore.
+        if (typeof value === 'string') config.exclude = [value];
+        else if (Array.isArray(value)) {
+          config.exclude = asStrings(value);
+          if (config.exclude.length < value.length) problems.push(`${key}: entries that are not strings are ignored`);
+        } else problems.push(`${key} must be a list of paths`);
         break;
       default:
-        problems.push(`unknown key ${key}`);
+        problems.push(`unknown key ${listed([key])}`);
     }
   }
   return { config, problems };
@@ -226,8 +241,18 @@ function ruleList(value: unknown): { good: RuleId[]; bad: string[] } {
   return { good, bad };
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return isRecord(value) ? value : {};
+}
+
+/** Names for a message, at most 10 of them and 40 characters each (a settings typo can be huge). */
+function listed(names: string[]): string {
+  const shown = names.slice(0, 10).map((n) => (n.length > 40 ? `${n.slice(0, 39)}…` : n)).join(', ');
+  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
 }
 
 function asStrings(value: unknown): string[] {

@@ -1,10 +1,14 @@
 // What the built server answers to clients that break the protocol's rules: malformed request
 // parameters get InvalidParams, code actions are built from what the server published (not from
-// what the client echoes in `data`), and after shutdown requests get InvalidRequest and nothing
-// more is checked or published. None of it may show up as an error in the server's log.
+// what the client echoes in `data`), notebook notifications that name cells wrongly still apply
+// what they can, and after shutdown requests get InvalidRequest and nothing more is checked or
+// published. None of it may show up as an error in the server's log.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CodeActionRequest,
+  DidChangeNotebookDocumentNotification,
+  DidCloseNotebookDocumentNotification,
+  DidOpenNotebookDocumentNotification,
   ErrorCodes,
   ExitNotification,
   HoverRequest,
@@ -100,6 +104,54 @@ describe('code actions', () => {
     expect(await ask({ ...kl002, data: undefined })).toEqual(genuine);
     const moved = { ...kl002, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, data: forgeries[0] };
     expect(await ask(moved)).toEqual([]);
+    expect(client.problems).toEqual([]);
+  });
+});
+
+describe('notebook notifications that name cells wrongly', () => {
+  const notebook = 'file:///protocol/train.ipynb';
+  const cell = 'vscode-notebook-cell:/protocol/train.ipynb#A';
+
+  async function openNotebook(): Promise<void> {
+    const published = client!.nextDiagnostics(cell, (p) => p.diagnostics.length > 0);
+    await client!.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 2, document: cell }] },
+      cellTextDocuments: [{ uri: cell, languageId: 'python', version: 1, text: MODEL }],
+    });
+    await published;
+  }
+
+  it('a change with data for a cell the notebook does not have still applies its text changes', async () => {
+    client = await LspClient.start();
+    await openNotebook();
+    const cleared = client.nextDiagnostics(cell, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, version: 2 },
+      change: {
+        cells: {
+          data: [{ kind: 2, document: 'vscode-notebook-cell:/protocol/train.ipynb#nowhere', metadata: {} }],
+          textContent: [{ document: { uri: cell, version: 2 }, changes: [{ text: 'x = 1\n' }] }],
+        },
+      },
+    });
+    expect((await cleared).version).toBe(2);
+    expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: cell }, position: { line: 3, character: 20 } })).toBeNull();
+    expect(client.problems).toEqual([]);
+  });
+
+  it('a close that does not list its cells still closes them: nothing is published for them afterwards', async () => {
+    client = await LspClient.start();
+    await openNotebook();
+    const cleared = client.nextDiagnostics(cell, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification(DidCloseNotebookDocumentNotification.type, { notebookDocument: { uri: notebook }, cellTextDocuments: [] });
+    await cleared;
+    const publishedBefore = client.published.length;
+    // A settings change re-checks every open document: the cell must not be one of them.
+    await client.configurationChanged();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // (Clearing it twice, for the notebook and for the cell, is no harm; findings again would be.)
+    expect(client.published.slice(publishedBefore).filter((p) => p.diagnostics.length > 0)).toEqual([]);
+    expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: cell }, position: { line: 3, character: 20 } })).toBeNull();
     expect(client.problems).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { CODE_ACTION_KINDS, codeActions } from './codeActions';
 import { ParsedDocuments } from './documents';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { saneNotebookSync } from './notebookSync';
 import { isCodeActionParams, isHoverParams, isInlayHintParams } from './params';
 import { SettingsStore } from './settings';
 
@@ -154,7 +155,7 @@ export function createServer(connection: Connection): { dispose(): void } {
   });
 
   docs.documents.listen(connection);
-  notebooks.listen(connection);
+  notebooks.listen(saneNotebookSync(connection, notebooks));
   connection.listen();
 
   return {

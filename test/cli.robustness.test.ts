@@ -135,7 +135,8 @@ describe('check: files that cannot be checked', () => {
     writeFileSync(join(dir, 'sub', 'nested.py'), MISTAKE);
 
     const start = Date.now();
-    const run = keraslint(['check', '.', '--format', 'json'], dir);
+    // Bad links named on the command line as well as found in the folder: still one line each, worded alike.
+    const run = keraslint(['check', '.', 'dangling.py', 'loop_a.py', 'loop_a.py', '--format', 'json'], dir);
     expect(Date.now() - start).toBeLessThan(20_000);
 
     expect(Object.fromEntries(problems(run.stderr))).toEqual({
@@ -205,6 +206,18 @@ describe('check: files that cannot be checked', () => {
     const run = keraslint(['check', '.', '--format', 'json'], dir);
     expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'weights.py': 'file too large (11.0 MB; the limit is 10 MB)' });
     expect(findings(run.stdout, dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);
+    expect(run.code).toBe(1);
+  });
+
+  it('a notebook is checked whatever the size of its saved outputs; its code has the script limit', () => {
+    const dir = scratch();
+    const plot = { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo'.repeat(1_200_000) }, metadata: {} };
+    writeFileSync(join(dir, 'plots.ipynb'), JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, outputs: [plot], source: MISTAKE }], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    writeFileSync(join(dir, 'generated.ipynb'), notebook([{ cell_type: 'code', source: `W = "${'0'.repeat(11 * 1024 * 1024)}"\n` }]));
+    const run = keraslint(['check', '.', '--format', 'json'], dir);
+    expect(statSync(join(dir, 'plots.ipynb')).size).toBeGreaterThan(12 * 1024 * 1024);
+    expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'generated.ipynb': 'code cells too large (11.0 M characters; the limit is 10 M)' });
+    expect(findings(run.stdout, dir)).toEqual(['plots.ipynb:cell 1:6:38 KL002', 'plots.ipynb:cell 1:6:70 KL001']);
     expect(run.code).toBe(1);
   });
 

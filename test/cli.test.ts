@@ -130,6 +130,7 @@ describe('check: SARIF output', () => {
     const sarif = JSON.parse(readFileSync(out, 'utf8'));
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const [only] = sarif.runs;
+    expect(only.columnKind).toBe('unicodeCodePoints');
     expect(only.tool.driver.rules.map((r: { id: string }) => r.id)).toHaveLength(15);
     expect(only.results).toHaveLength(8);
     const kl002 = only.results.find((r: { ruleId: string }) => r.ruleId === 'KL002');

@@ -1,7 +1,7 @@
 // Which files `keras-lint check PATHS` looks at: files named on the command line always; inside
 // folders, .py and .ipynb files, skipping the folders a Python project never wants linted
 // (virtualenvs, caches, VCS data, hidden folders) and following symlinks without looping.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const SKIPPED_DIRS = new Set([
@@ -17,7 +17,8 @@ export interface Discovery {
 
 export function discoverFiles(paths: readonly string[], cwd: string, excluded: (path: string) => boolean = () => false): Discovery {
   const files = new Set<string>();
-  const errors: Discovery['errors'] = [];
+  // By path: a file named on the command line and found in a named folder too is reported once.
+  const errors = new Map<string, string>();
   const visitedDirs = new Set<string>();
 
   const walk = (dir: string): void => {
@@ -33,7 +34,7 @@ export function discoverFiles(paths: readonly string[], cwd: string, excluded: (
     try {
       entries = readdirSync(dir).sort();
     } catch (error) {
-      errors.push({ path: dir, reason: `cannot list folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      if (!errors.has(dir)) errors.set(dir, `cannot list folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       return;
     }
     for (const name of entries) {
@@ -45,7 +46,7 @@ export function discoverFiles(paths: readonly string[], cwd: string, excluded: (
       } catch (error) {
         // A file that looks like Python but cannot be followed is worth a word: a symlink loop or a
         // link to a file that is gone. Anything else unreadable here is not ours to report.
-        if (isCheckable(name)) errors.push({ path, reason: unfollowable(error) });
+        if (isCheckable(name) && !errors.has(path)) errors.set(path, unfollowable(error));
         continue;
       }
       if (stat.isDirectory()) {
@@ -62,16 +63,25 @@ export function discoverFiles(paths: readonly string[], cwd: string, excluded: (
     try {
       stat = statSync(path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      errors.push({ path, reason: code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${code ?? String(error)}` });
+      // Worded as when the folder walk meets it: a link that cannot be followed says so.
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' && !isSymlink(path);
+      if (!errors.has(path)) errors.set(path, missing ? 'no such file or folder' : unfollowable(error));
       continue;
     }
     if (stat.isDirectory()) walk(path);
     else if (stat.isFile()) files.add(path);
     // A named pipe or a device would block the read (or never end): not source code.
-    else errors.push({ path, reason: 'not a regular file' });
+    else if (!errors.has(path)) errors.set(path, 'not a regular file');
   }
-  return { files: [...files].sort(), errors };
+  return { files: [...files].sort(), errors: [...errors].map(([path, reason]) => ({ path, reason })) };
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function isCheckable(name: string): boolean {

@@ -130,6 +130,8 @@ export function formatSarif(run: Run): string {
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(run.cwd + sep).href } },
+        // Columns count characters, as the text and JSON reports do (SARIF's default is UTF-16 units).
+        columnKind: 'unicodeCodePoints',
         invocations: [
           {
             executionSuccessful: true,

@@ -9,6 +9,8 @@ import type { AnalysisOptions, Finding, Span } from '../core/types';
 
 /** Larger files are reported, not analysed: nobody writes a 10 MB Keras script by hand. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** A notebook's size is mostly its saved outputs (plots are base64 images): its code is what counts. */
+export const MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024;
 
 export interface PythonSource {
   kind: 'python';
@@ -62,7 +64,8 @@ export function readSource(path: string): Source {
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) throw new SourceError(`file too large (${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)`);
+    const limit = path.toLowerCase().endsWith('.ipynb') ? MAX_NOTEBOOK_BYTES : MAX_FILE_BYTES;
+    if (size > limit) throw new SourceError(`file too large (${(size / 1048576).toFixed(1)} MB; the limit is ${limit / 1048576} MB)`);
     bytes = readFileSync(path);
   } catch (error) {
     if (error instanceof SourceError) throw error;
@@ -92,6 +95,8 @@ export function readSource(path: string): Source {
     cells.push(cell.source);
     cellNumbers.push(i + 1);
   });
+  const code = cells.reduce((length, cell) => length + cell.length, 0);
+  if (code > MAX_FILE_BYTES) throw new SourceError(`code cells too large (${(code / 1048576).toFixed(1)} M characters; the limit is ${MAX_FILE_BYTES / 1048576} M)`);
   return { kind: 'notebook', json: text, cells, cellNumbers, bom };
 }
 

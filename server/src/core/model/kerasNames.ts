@@ -23,6 +23,8 @@ function computeCanonicalPath(path: string): string {
   p = p.replace(/^keras\.src(\.|$)/, 'keras$1');
   p = p.replace(/^keras\.api\._v2\.keras(\.|$)/, 'keras$1');
   p = p.replace(/^keras\.objectives(\.|$)/, 'keras.losses$1');
+  // TF 2's tf.losses is tf.keras.losses (TF 1's functions of that name are no Keras losses: unknown either way).
+  p = p.replace(/^tensorflow\.losses(\.|$)/, 'keras.losses$1');
   if (!p.startsWith('keras.')) return p;
   const parts = p.split('.');
   const last = parts[parts.length - 1];

@@ -156,6 +156,16 @@ describe('notebook notifications that name cells wrongly', () => {
   });
 });
 
+describe('a client that never answers workspace/configuration', () => {
+  it('still gets its documents checked, with the default settings, and one warning', async () => {
+    client = await LspClient.start({ answersConfiguration: false, initializationOptions: { configurationTimeoutMs: 200 } });
+    const diagnostics = await openModel('file:///protocol/unanswered.py');
+    expect(diagnostics.map((d) => d.code)).toEqual(['KL002', 'KL001']);
+    expect(client.configurationRequests).toBe(1);
+    expect(client.problems).toEqual(['keras-lint: the client did not answer workspace/configuration within 200 ms: using the default settings']);
+  });
+});
+
 describe('after shutdown', () => {
   it('refuses requests with InvalidRequest, checks and publishes nothing, and exits with 0', async () => {
     client = await LspClient.start();

@@ -46,6 +46,8 @@ export interface StartOptions {
   /** The script started with `server --stdio` (default bin/keras-lint.js), or with `server --node-ipc` when transport is 'ipc'. */
   script?: string;
   transport?: 'stdio' | 'ipc';
+  /** false: a client that never answers workspace/configuration (a broken one). */
+  answersConfiguration?: boolean;
   /** Environment of the server process (default: this process's). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -106,6 +108,7 @@ export class LspClient {
     });
     connection.onRequest(ConfigurationRequest.type, (params) => {
       client.configurationRequests++;
+      if (options.answersConfiguration === false) return new Promise<never>(() => {});
       return params.items.map((item) => (item.section === 'keras-lint' ? client.settingsFor(item.scopeUri) : null));
     });
     connection.onRequest(RegistrationRequest.type, (params) => {

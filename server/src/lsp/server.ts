@@ -32,6 +32,8 @@ const PROJECT_FILES = '**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,envi
 interface InitializationOptions {
   /** Delay between the last change and the analysis (tests use a few ms). */
   debounceMs?: number;
+  /** How long to wait for a workspace/configuration answer before using the defaults (tests use a few ms). */
+  configurationTimeoutMs?: number;
   /** Settings for clients that cannot answer workspace/configuration (later ones come with didChangeConfiguration). */
   settings?: Record<string, unknown>;
 }
@@ -77,6 +79,7 @@ export function createServer(connection: Connection): { dispose(): void } {
     client.documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) checker.debounceMs = options.debounceMs;
+    if (typeof options.configurationTimeoutMs === 'number' && options.configurationTimeoutMs > 0) settings.configurationTimeoutMs = options.configurationTimeoutMs;
     if (options.settings && typeof options.settings === 'object') settings.initialSettings = options.settings;
     try {
       await initParser();

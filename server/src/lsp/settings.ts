@@ -41,10 +41,14 @@ export function combineSettings(project: ProjectConfig, client: ProjectConfig, f
   };
 }
 
+/** How long a workspace/configuration answer is waited for before the defaults are used. */
+export const DEFAULT_CONFIGURATION_TIMEOUT_MS = 5000;
+
 export class SettingsStore {
   private readonly cache = new Map<string, Promise<EffectiveSettings>>();
   private readonly reported = new Set<string>();
   canPullConfiguration = false;
+  configurationTimeoutMs = DEFAULT_CONFIGURATION_TIMEOUT_MS;
   /** For clients that cannot answer workspace/configuration: initializationOptions.settings, then what didChangeConfiguration pushes. */
   initialSettings: Record<string, unknown> = {};
 
@@ -82,13 +86,24 @@ export class SettingsStore {
     return combineSettings(project, config, filePath);
   }
 
+  /** The client's settings for a URI; the defaults ({}) when it answers with an error or not at all (nothing would ever be checked). */
   private async pull(uri: string): Promise<Record<string, unknown>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.configurationTimeoutMs);
+    });
     try {
-      const value: unknown = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'keras-lint' });
+      const value: unknown = await Promise.race([this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'keras-lint' }), timeout]);
+      if (value === 'timeout') {
+        this.report([`the client did not answer workspace/configuration within ${this.configurationTimeoutMs} ms: using the default settings`]);
+        return {};
+      }
       return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
     } catch (error) {
       this.connection.console.warn(`keras-lint: could not read the client settings: ${String(error)}`);
       return {};
+    } finally {
+      clearTimeout(timer);
     }
   }
 

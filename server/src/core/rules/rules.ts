@@ -439,7 +439,7 @@ export function checkLayer(layer: LayerInfo, style: FileStyle): Finding | null {
 
 function softmaxOnOneUnit(atNode: SyntaxNode, act: import('../model/values').ActivationInfo, dense: LayerInfo | null, style: FileStyle): Finding {
   return finding('KL004', atNode,
-    'softmax over a single unit always outputs 1.0, whatever the input: the model cannot learn anything. For one binary output use sigmoid.',
+    'softmax over a single unit always outputs 1.0, whatever the input: the output says nothing about the input, and training cannot change that. For one binary output use sigmoid.',
     [],
     [fix('Use sigmoid', setActivation(act, null, dense, 'sigmoid', style))]);
 }

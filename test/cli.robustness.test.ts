@@ -268,6 +268,13 @@ describe('check: where the report goes', () => {
       expect(run.code).toBe(2);
     }
     expect(readFileSync(join(dir, 'good.py'), 'utf8')).toBe(MISTAKE);
+    // A report file that is one of the files to check, named or found in a folder: refused, the file untouched.
+    for (const args of [['good.py', '--output-file', 'good.py'], ['.', '--fix', '--output-file', './good.py']]) {
+      const run = keraslint(['check', ...args], dir);
+      expect(run.stderr).toBe(`keras-lint: error: the report would overwrite ${args[args.length - 1]}, one of the files to check\n`);
+      expect(run.code).toBe(2);
+    }
+    expect(readFileSync(join(dir, 'good.py'), 'utf8')).toBe(MISTAKE);
     const written = keraslint(['check', '.', '--output-file', 'report.json', '--format', 'json'], dir);
     expect(written.stdout).toBe('');
     expect(findings(readFileSync(join(dir, 'report.json'), 'utf8'), dir)).toEqual(['good.py:6:38 KL002', 'good.py:6:70 KL001']);

@@ -1,7 +1,7 @@
 // `keras-lint check` and `keras-lint rule`: the command line on the analysis core, for CI. Exit
 // codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error
 // (or a report that cannot be written).
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { version } from '../../../package.json';
 import { initParser } from '../core/analyze';
@@ -44,20 +44,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function check(args: CheckArgs, io: CliIo): Promise<number> {
-  // Opened first: a path it cannot write to stops the run before --fix has changed any file.
-  let report: number | null = null;
-  if (args.outputFile) {
-    try {
-      report = openSync(resolve(io.cwd, args.outputFile), 'w');
-    } catch (error) {
-      io.stderr.write(`keras-lint: error: cannot write the report to ${args.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-      return 2;
-    }
+  // Checked first, without touching it: a path it cannot write to stops the run before --fix has
+  // changed any file (and a report file that is one of the files to check, below).
+  const reportPath = args.outputFile ? resolve(io.cwd, args.outputFile) : null;
+  const unwritable = reportPath ? whyUnwritable(reportPath) : null;
+  if (unwritable) {
+    io.stderr.write(`keras-lint: error: cannot write the report to ${args.outputFile}: ${unwritable}\n`);
+    return 2;
   }
   // The parser's wasm compiles on V8's background threads while this one looks for the files.
   const parser = initParser();
   const configs = new ConfigReporter(io);
   const { files, errors } = discoverFiles(args.paths.length ? args.paths : ['.'], io.cwd, (path) => configs.excludes(path));
+  if (reportPath && files.some((file) => samePath(file, reportPath))) {
+    io.stderr.write(`keras-lint: error: the report would overwrite ${args.outputFile}, one of the files to check\n`);
+    return 2;
+  }
   const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
   let fixed = 0;
 
@@ -90,8 +92,8 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
 
   for (const e of run.errors) io.stderr.write(`keras-lint: ${displayPath(io.cwd, e.path)}: ${e.reason}\n`);
   const output = args.format === 'json' ? formatJson(run) : args.format === 'sarif' ? formatSarif(run) : formatText(run);
-  if (report === null) io.stdout.write(output);
-  else if (!writeReport(report, output, args.outputFile!, io)) return 2;
+  if (reportPath === null) io.stdout.write(output);
+  else if (!writeReport(reportPath, output, args.outputFile!, io)) return 2;
   if (args.fix && fixed) io.stderr.write(`keras-lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'}\n`);
 
   const problems = run.files.some((f) => f.findings.length > 0);
@@ -99,15 +101,40 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   return problems && !args.exitZero ? 1 : 0;
 }
 
-function writeReport(fd: number, output: string, path: string, io: CliIo): boolean {
+/** Why the report cannot be written to `path` (an errno code), or null when it can. */
+function whyUnwritable(path: string): string | null {
   try {
-    writeFileSync(fd, output);
+    if (statSync(path).isDirectory()) return 'EISDIR';
+    accessSync(path, constants.W_OK);
+    return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+  try {
+    // A new file: its folder must exist and take it.
+    accessSync(dirname(path), constants.W_OK);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+function writeReport(path: string, output: string, given: string, io: CliIo): boolean {
+  try {
+    writeFileSync(path, output);
     return true;
   } catch (error) {
-    io.stderr.write(`keras-lint: error: cannot write the report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    io.stderr.write(`keras-lint: error: cannot write the report to ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
     return false;
-  } finally {
-    closeSync(fd);
   }
 }
 

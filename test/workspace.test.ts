@@ -84,6 +84,10 @@ describe('loadProjectConfig', () => {
       'severity must be a table of rule ids and levels, e.g. { KL001 = "error" }',
       'exclude must be a list of paths',
     ]);
+    // Values String() cannot turn into a level, or turns into one by accident, are no levels.
+    const levels = parseSettings({ severity: { KL001: { toString: 'x' }, KL002: ['hint'], KL003: [['error']], KL004: 'hint' } });
+    expect(levels.config).toEqual({ severity: { KL004: 'hint' } });
+    expect(levels.problems).toEqual(['KL001', 'KL002', 'KL003'].map((id) => `severity.${id} must be error, warning, info or hint`));
     expect(parseSettings({ exclude: 'build/generated.py' })).toEqual({ config: { exclude: ['build/generated.py'] }, problems: [] });
     const typos = Array.from({ length: 100_000 }, (_, i) => `KL${1000 + i}`);
     const [message] = parseSettings({ select: typos }).problems;

@@ -206,7 +206,7 @@ export function parseSettings(raw: Record<string, unknown>): { config: ProjectCo
         config.severity = {};
         for (const [id, level] of Object.entries(value)) {
           if (!isRuleId(id)) problems.push(`severity: unknown rule ${listed([id])}`);
-          else if (!['error', 'warning', 'info', 'hint'].includes(String(level))) problems.push(`severity.${id} must be error, warning, info or hint`);
+          else if (typeof level !== 'string' || !['error', 'warning', 'info', 'hint'].includes(level)) problems.push(`severity.${id} must be error, warning, info or hint`);
           else config.severity[id] = level as Severity;
         }
         break;

@@ -158,11 +158,27 @@ describe('notebook notifications that name cells wrongly', () => {
 
 describe('a client that never answers workspace/configuration', () => {
   it('still gets its documents checked, with the default settings, and one warning', async () => {
-    client = await LspClient.start({ answersConfiguration: false, initializationOptions: { configurationTimeoutMs: 200 } });
+    client = await LspClient.start({ configurationDelayMs: () => Infinity, initializationOptions: { configurationTimeoutMs: 200 } });
     const diagnostics = await openModel('file:///protocol/unanswered.py');
     expect(diagnostics.map((d) => d.code)).toEqual(['KL002', 'KL001']);
     expect(client.configurationRequests).toBe(1);
     expect(client.problems).toEqual(['keras-lint: the client did not answer workspace/configuration within 200 ms: using the default settings']);
+  });
+});
+
+describe('settings that change while the old ones are being fetched', () => {
+  it('never have the old settings\' result published after the new one', async () => {
+    client = await LspClient.start({ configurationDelayMs: (n) => (n === 1 ? 800 : 0) });
+    const uri = 'file:///protocol/race.py';
+    const withNew = client.nextDiagnostics(uri);
+    await client.open(uri, MODEL);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.settingsFor = () => ({ ignore: ['KL001', 'KL002'] });
+    await client.configurationChanged();
+    expect((await withNew).diagnostics).toEqual([]);
+    // Past the slow first answer: the check it started is dropped, not published over the new result.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(client.published.filter((p) => p.uri === uri).map((p) => p.diagnostics.length)).toEqual([0]);
   });
 });
 

@@ -46,8 +46,8 @@ export interface StartOptions {
   /** The script started with `server --stdio` (default bin/keras-lint.js), or with `server --node-ipc` when transport is 'ipc'. */
   script?: string;
   transport?: 'stdio' | 'ipc';
-  /** false: a client that never answers workspace/configuration (a broken one). */
-  answersConfiguration?: boolean;
+  /** How long the client takes to answer its n-th workspace/configuration request (1-based; Infinity: never, as a broken client). */
+  configurationDelayMs?: (n: number) => number;
   /** Environment of the server process (default: this process's). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -107,9 +107,11 @@ export class LspClient {
       if (params.type === MessageType.Error || params.type === MessageType.Warning) client.problems.push(params.message);
     });
     connection.onRequest(ConfigurationRequest.type, (params) => {
-      client.configurationRequests++;
-      if (options.answersConfiguration === false) return new Promise<never>(() => {});
-      return params.items.map((item) => (item.section === 'keras-lint' ? client.settingsFor(item.scopeUri) : null));
+      const delay = options.configurationDelayMs?.(++client.configurationRequests) ?? 0;
+      const answer = () => params.items.map((item) => (item.section === 'keras-lint' ? client.settingsFor(item.scopeUri) : null));
+      if (delay === Infinity) return new Promise<never>(() => {});
+      // Read the settings when answering, as a client does.
+      return delay > 0 ? new Promise<unknown[]>((resolve) => setTimeout(() => resolve(answer()), delay)) : answer();
     });
     connection.onRequest(RegistrationRequest.type, (params) => {
       client.registrations.push(...params.registrations.map((r) => r.method));

@@ -133,7 +133,10 @@ export class Checker {
 
   private async runDocument(uri: string): Promise<void> {
     if (!this.docs.get(uri)) return;
+    const generation = this.settings.generation;
     const settings = await this.settings.get(uri);
+    // Settings that changed while these were fetched: the re-check that change scheduled publishes.
+    if (generation !== this.settings.generation) return;
     // Read the document only now: whatever arrived while the settings were fetched is included.
     const document = this.docs.get(uri);
     if (!document) return;
@@ -147,7 +150,9 @@ export class Checker {
   }
 
   private async runNotebook(uri: string): Promise<void> {
+    const generation = this.settings.generation;
     const settings = await this.settings.get(uri);
+    if (generation !== this.settings.generation) return;
     const notebook = this.notebooks.getNotebookDocument(uri);
     if (!notebook) return;
     const cells = notebook.cells

@@ -68,7 +68,11 @@ export class SettingsStore {
     this.cache.delete(uri);
   }
 
+  /** Bumped by clear(): settings fetched under an older generation are out of date. */
+  generation = 0;
+
   clear(): void {
+    this.generation++;
     this.cache.clear();
   }
 

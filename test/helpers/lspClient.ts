@@ -107,7 +107,8 @@ export class LspClient {
       if (params.type === MessageType.Error || params.type === MessageType.Warning) client.problems.push(params.message);
     });
     connection.onRequest(ConfigurationRequest.type, (params) => {
-      const delay = options.configurationDelayMs?.(++client.configurationRequests) ?? 0;
+      client.configurationRequests++;
+      const delay = options.configurationDelayMs?.(client.configurationRequests) ?? 0;
       const answer = () => params.items.map((item) => (item.section === 'keras-lint' ? client.settingsFor(item.scopeUri) : null));
       if (delay === Infinity) return new Promise<never>(() => {});
       // Read the settings when answering, as a client does.

@@ -458,6 +458,16 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     }
   });
 
+  it('a notebook whose outputs nest deeper than a recursion can go is fixed all the same', () => {
+    const dir = scratch();
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const text = `{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [{"output_type": "execute_result", "data": {"application/json": ${deep}}, "metadata": {}}], "source": ${JSON.stringify(MISTAKE)}}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`;
+    writeFileSync(join(dir, 'deep.ipynb'), text);
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(run.stderr).toBe('keras-lint: fixed 2 problems\n');
+    expect(readFileSync(join(dir, 'deep.ipynb'), 'utf8')).toBe(text.replace('binary_crossentropy', 'categorical_crossentropy').replace('[\\"accuracy\\"]', '[\\"categorical_accuracy\\"]'));
+  });
+
   it('broken files next to fixable ones are left byte for byte', () => {
     const dir = scratch();
     const broken = '{"cells": [{"cell_type": "code", "source": "model.compile(loss=\'binary_crossentropy\')"';

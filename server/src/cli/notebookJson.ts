@@ -91,11 +91,24 @@ class JsonReader {
   private valueEnd(at: number): number {
     const c = this.text[at];
     if (c === '"') return this.stringEnd(at);
-    if (c === '{' || c === '[') return this.members(at, () => {});
+    if (c === '{' || c === '[') return this.containerEnd(at);
     const literal = /-?[0-9][0-9.eE+-]*|true|false|null/y;
     literal.lastIndex = at;
     if (!literal.exec(this.text)) throw new Error('expected a value');
     return literal.lastIndex;
+  }
+
+  /** The end of the object or array at `at`, by counting brackets outside strings: outputs can nest deeper than a recursion may go. */
+  private containerEnd(at: number): number {
+    const { text } = this;
+    let depth = 0;
+    for (let i = at; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34 /* " */) i = this.stringEnd(i) - 1;
+      else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+      else if ((c === 125 /* } */ || c === 93) /* ] */ && --depth === 0) return i + 1;
+    }
+    throw new Error('unterminated object or array');
   }
 
   /** The end of the string at `at`: the next quote not escaped by an odd number of backslashes. */

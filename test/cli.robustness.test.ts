@@ -458,6 +458,38 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     }
   });
 
+  it('notebook fixes stay in their cells: an import goes to the end of the imports\' cell, a last line goes with the break before it', () => {
+    const dir = scratch();
+    // Jupyter saves a cell without a final line break; cell 2 is a %%time cell, whose first line must stay first.
+    const cells = [
+      'from keras.models import Sequential\nfrom keras.layers import Dense, Softmax\nfrom keras.losses import BinaryCrossentropy',
+      "%%time\nm = Sequential([Dense(10, activation='softmax')])\nm.add(Softmax())",
+      "m.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])",
+    ];
+    const write = (eol: string) => notebook(cells.map((cell) => ({ cell_type: 'code', source: cell.replace(/\n/g, eol).split(/(?<=\n|\r(?!\n))/) })));
+    writeFileSync(join(dir, 'lf.ipynb'), write('\n'));
+    writeFileSync(join(dir, 'cr.ipynb'), write('\r'));
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(run.stderr).toBe('keras-lint: fixed 6 problems\n');
+    for (const [name, eol] of [['lf.ipynb', '\n'], ['cr.ipynb', '\r']]) {
+      const sources = (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { cells: { source: string[] }[] }).cells.map((c) => c.source.join(''));
+      expect(sources, name).toEqual([
+        cells[0] + '\nfrom keras.losses import CategoricalCrossentropy',
+        "%%time\nm = Sequential([Dense(10, activation='softmax')])",
+        "m.compile(loss=CategoricalCrossentropy(), metrics=['categorical_accuracy'])",
+      ].map((cell) => cell.replace(/\n/g, eol)));
+    }
+  });
+
+  it('adds an import to a script without top-level imports below its shebang, encoding line and docstring', () => {
+    const dir = scratch();
+    const header = '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"""Train a classifier."""\n';
+    const body = "\ndef main():\n    from keras.models import Sequential\n    from keras.layers import Dense\n    from keras.losses import BinaryCrossentropy\n    m = Sequential([Dense(10, activation='softmax')])\n    m.compile(loss=BinaryCrossentropy())\n";
+    writeFileSync(join(dir, 'train.py'), header + body);
+    keraslint(['check', '.', '--fix'], dir);
+    expect(readFileSync(join(dir, 'train.py'), 'utf8')).toBe(header + 'from keras.losses import CategoricalCrossentropy\n' + body.replace('loss=BinaryCrossentropy()', 'loss=CategoricalCrossentropy()'));
+  });
+
   it('a notebook whose outputs nest deeper than a recursion can go is fixed all the same', () => {
     const dir = scratch();
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);

@@ -25,5 +25,6 @@ export function analyzeNotebook(cellTexts: readonly string[], options: AnalysisO
     const { cell, offset: local } = locateInCell(notebook, offset);
     return `cell ${cellNumbers?.[cell] ?? cell + 1}, line ${lineIndexes[cell].position(local).line + 1}`;
   };
-  return { notebook, result: (analyzer ?? new DocumentAnalyzer({ reuse: false })).analyze(notebook.text, options, undefined, where) };
+  const joins = notebook.cellStarts.slice(1).map((start) => start - 1);
+  return { notebook, result: (analyzer ?? new DocumentAnalyzer({ reuse: false })).analyze(notebook.text, options, undefined, where, joins) };
 }

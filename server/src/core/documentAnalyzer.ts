@@ -61,10 +61,12 @@ export class DocumentAnalyzer {
     this.reuse = options.reuse ?? true;
   }
 
-  analyze(written: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
+  /** `cellJoins`: for a notebook's joined cells, the offsets of the line breaks that join them (no fix may take one). */
+  analyze(written: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string, cellJoins: readonly number[] = []): AnalysisResult {
+    const joins = new Set(cellJoins);
     // Every line scan (and the tree: parsePython reads the text alike) sees "\n" line ends only; offsets stay.
     const text = withLineFeeds(written);
-    const eol = lineEndingOf(written);
+    const eol = lineEndingOf(cellJoins.length ? withoutJoins(written, cellJoins) : written);
     const flavour = resolveFlavour(options.flavour, options.workspacePins ?? null, text);
     // A file with neither a compile call nor a softmax (most Python files of a project) cannot have
     // a finding, so it is not interpreted, nor parsed unless a tree is given.
@@ -82,7 +84,7 @@ export class DocumentAnalyzer {
         const change = this.reuse && this.versions++ > 0 ? new TextChange(this.previousText, text) : null;
         const slice = change ? sliceModule(root, text, this.rememberedNames(change), this.grouping) : null;
         if (!slice) this.forget();
-        const outcome = slice && change ? this.runGroups(slice, text, eol, change, flavour, where ?? null, describe) : this.runAll(text, eol, root, flavour, describe);
+        const outcome = slice && change ? this.runGroups(slice, text, eol, joins, change, flavour, where ?? null, describe) : this.runAll(text, eol, joins, root, flavour, describe);
         return { ...finish(outcome, options), flavour, hasSyntaxErrors: root.hasError };
       });
     } catch (error) {
@@ -129,17 +131,17 @@ export class DocumentAnalyzer {
   }
 
   /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
-  private runAll(text: string, eol: LineEnding, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+  private runAll(text: string, eol: LineEnding, joins: ReadonlySet<number>, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
     const statements = root.namedChildren.filter((n): n is SyntaxNode => !!n);
     const facts = new Interpreter().run(statements);
-    return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports, eol), flavour, describe);
+    return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports, eol, joins), flavour, describe);
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
-  private runGroups(slice: ModuleSlice, text: string, eol: LineEnding, change: TextChange, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
+  private runGroups(slice: ModuleSlice, text: string, eol: LineEnding, joins: ReadonlySet<number>, change: TextChange, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
     const imports = moduleImports(slice.withImports.map((s) => s.node));
-    const style = fileStyle(text, slice.imports.map((s) => s.node), imports, eol);
-    const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
+    const style = fileStyle(text, slice.imports.map((s) => s.node), imports, eol, joins);
+    const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.importAfterLine, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
     const sameContext = context === this.previousContext;
     const unchangedBefore = sameContext ? change.unchangedBefore : 0;
 
@@ -178,6 +180,18 @@ export class DocumentAnalyzer {
     this.keysByStart = locate ? new Map() : new Map([...remembered].map(([key, group]) => [group.extents[0].start, key]));
     return merged;
   }
+}
+
+/** The cells' text without the breaks that join them (a cell's last "\r" and a join are no "\r\n"). */
+function withoutJoins(text: string, joins: readonly number[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const join of joins) {
+    parts.push(text.slice(from, join));
+    from = join + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join(' ');
 }
 
 /** The remembered reading of the statement that spanned [start, end), found by binary search. */

@@ -10,8 +10,16 @@ export interface FileStyle {
   quote: string;
   /** Top-level import bindings: local name → imported dotted path. */
   imports: Map<string, string>;
-  /** Where a new import line goes (after the last top-level import), and its spelling base. */
+  /**
+   * Where a new import line goes: the end of the last top-level import's line (importAfterLine:
+   * the new line starts there with a line break, so it stays in that line's notebook cell), or the
+   * start of a line (above an import line that goes on with other code; in a file without imports,
+   * below its shebang, encoding and header comments and its docstring).
+   */
   importInsertAt: number;
+  importAfterLine: boolean;
+  /** The line breaks that join a notebook's cells (they belong to no cell): no edit may take one. */
+  cellJoins: ReadonlySet<number>;
   /** 'tensorflow.keras' | 'keras' | 'tf_keras': the spelling the file imports Keras with. */
   kerasRoot: string;
   /** The file's line ending, for inserted lines. */
@@ -25,21 +33,38 @@ export function lineEndingOf(text: string): LineEnding {
   return text.includes('\r\n') ? '\r\n' : text.includes('\r') ? '\r' : '\n';
 }
 
-/** `importStatements`: the module's top-level import statements, in order; `eol`: lineEndingOf the text as written. */
-export function fileStyle(text: string, importStatements: readonly SyntaxNode[], imports: Map<string, string>, eol: LineEnding): FileStyle {
+/**
+ * `importStatements`: the module's top-level import statements, in order; `eol`: lineEndingOf the
+ * text as written; `cellJoins`: for a notebook, where its cells are joined.
+ */
+export function fileStyle(text: string, importStatements: readonly SyntaxNode[], imports: Map<string, string>, eol: LineEnding, cellJoins: ReadonlySet<number> = new Set()): FileStyle {
   const singles = quotedCount(text, "'");
   const doubles = quotedCount(text, '"');
-  let importInsertAt = 0;
+  let importInsertAt = importStatements.length ? 0 : afterModuleHeader(text);
+  let importAfterLine = false;
   for (const child of importStatements) {
-    const end = lineEnd(text, child.endIndex);
+    const lineBreak = lineBreakAt(text, child.endIndex);
     // `import a; x = [` goes on past the import: a new line there could land inside that code, so
     // the new import goes above the line instead.
-    const restOfLine = text.slice(child.endIndex, end);
-    importInsertAt = /^\s*(#.*)?\s*$/.test(restOfLine) ? end : text.lastIndexOf('\n', child.startIndex - 1) + 1;
+    importAfterLine = /^\s*(#.*)?\s*$/.test(text.slice(child.endIndex, lineBreak));
+    importInsertAt = importAfterLine ? lineBreak : text.lastIndexOf('\n', child.startIndex - 1) + 1;
   }
   const paths = [...imports.values()];
   const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';
-  return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, kerasRoot, eol };
+  return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
+}
+
+/** Where the line break after `offset` starts ("\r\n" counts from its "\r"), or the end of the text. */
+function lineBreakAt(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  if (nl < 0) return text.length;
+  return nl > offset && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+}
+
+/** The start of the first line after a shebang, encoding or other header comments, blank lines and a module docstring. */
+function afterModuleHeader(text: string): number {
+  const header = /^(?:[ \t]*(?:#[^\n]*)?\n)*(?:[ \t]*[rRuU]?("""|''')[^]*?\1[ \t]*(?:#[^\n]*)?\n)?/.exec(text);
+  return header ? header[0].length : 0;
 }
 
 /**
@@ -71,11 +96,6 @@ export function quotedCount(text: string, quote: "'" | '"'): number {
     at = text.indexOf(quote, at + 1);
   }
   return count;
-}
-
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl < 0 ? text.length : nl + 1;
 }
 
 export function replaceNode(node: SyntaxNode, newText: string): TextEdit {
@@ -112,7 +132,8 @@ export function memberReference(style: FileStyle, submodule: string, member: str
   if (submodule === 'utils') for (const [local, path] of style.imports) if (canonicalPath(path) === 'keras.utils.np_utils') return { text: `${local}.${member}`, importEdit: null };
   const prefix = modulePrefix(style, submodule);
   if (prefix) return { text: `${prefix}${member}`, importEdit: null };
-  return { text: member, importEdit: { start: style.importInsertAt, end: style.importInsertAt, newText: `from ${style.kerasRoot}.${submodule} import ${member}${style.eol}` } };
+  const line = `from ${style.kerasRoot}.${submodule} import ${member}`;
+  return { text: member, importEdit: { start: style.importInsertAt, end: style.importInsertAt, newText: style.importAfterLine ? `${style.eol}${line}` : `${line}${style.eol}` } };
 }
 
 /** Inserts `keyword=value` into a call's arguments. */

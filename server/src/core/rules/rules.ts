@@ -455,7 +455,12 @@ function removeSecondSoftmax(second: NonNullable<Head['secondSoftmax']>, style: 
     if (addCall?.type === 'call' && statement?.type === 'expression_statement' && /\.add$/.test(addCall.childForFieldName('function')?.text ?? '')) {
       const start = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
       const nl = text.indexOf('\n', statement.endIndex);
-      return [{ start, end: nl < 0 ? text.length : nl + 1, newText: '' }];
+      if (nl >= 0 && !style.cellJoins.has(nl)) return [{ start, end: nl + 1, newText: '' }];
+      // The last line of a notebook cell (or of the file): the line break before it goes instead,
+      // unless that one joins cells too (the line is its cell's only one).
+      const end = nl < 0 ? text.length : nl;
+      if (start === 0 || style.cellJoins.has(start - 1)) return [{ start, end, newText: '' }];
+      return [{ start: start >= 2 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1, end, newText: '' }];
     }
   }
   // Functional: `Softmax()(x)` or `tf.nn.softmax(x)` becomes `x`.

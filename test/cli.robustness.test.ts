@@ -490,6 +490,35 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     expect(readFileSync(join(dir, 'train.py'), 'utf8')).toBe(header + 'from keras.losses import CategoricalCrossentropy\n' + body.replace('loss=BinaryCrossentropy()', 'loss=CategoricalCrossentropy()'));
   });
 
+  it('adds an import after the leading imports, above the code that uses it (not after a late import)', () => {
+    const dir = scratch();
+    const head = 'from keras.models import Sequential\nfrom keras.layers import Dense\nfrom keras.losses import BinaryCrossentropy\n';
+    const rest = "m = Sequential([Dense(10, activation='softmax')])\nm.compile(loss=BinaryCrossentropy())\nimport matplotlib.pyplot as plt\nplt.plot([1])\n";
+    writeFileSync(join(dir, 'late.py'), head + rest);
+    keraslint(['check', '.', '--fix'], dir);
+    expect(readFileSync(join(dir, 'late.py'), 'utf8')).toBe(head + 'from keras.losses import CategoricalCrossentropy\n' + rest.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()'));
+  });
+
+  it('finds the docstring by the parse: escaped quotes inside, or a one-line string', () => {
+    const dir = scratch();
+    const body = "def main():\n    from keras.models import Sequential\n    from keras.layers import Dense\n    from keras.losses import BinaryCrossentropy\n    m = Sequential([Dense(10, activation='softmax')])\n    m.compile(loss=BinaryCrossentropy())\n";
+    const docstrings = { 'escaped.py': '"""Usage: write \\"""\nlike this."""\n', 'one_line.py': "'Module doc.'\n" };
+    for (const [name, doc] of Object.entries(docstrings)) writeFileSync(join(dir, name), doc + body);
+    keraslint(['check', '.', '--fix'], dir);
+    for (const [name, doc] of Object.entries(docstrings)) {
+      expect(readFileSync(join(dir, name), 'utf8'), name).toBe(doc + 'from keras.losses import CategoricalCrossentropy\n' + body.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()'));
+    }
+  });
+
+  it('in a notebook without leading imports, adds an import in the docstring\'s cell, not above the next cell\'s magic', () => {
+    const dir = scratch();
+    const code = "%%time\ntry:\n    from keras.models import Sequential\n    from keras.layers import Dense\n    from keras.losses import BinaryCrossentropy\nexcept ImportError:\n    raise\nm = Sequential([Dense(10, activation='softmax')])\nm.compile(loss=BinaryCrossentropy())";
+    writeFileSync(join(dir, 'doc.ipynb'), notebook([{ cell_type: 'code', source: '"""Doc"""' }, { cell_type: 'code', source: code }]));
+    keraslint(['check', '.', '--fix'], dir);
+    const sources = (JSON.parse(readFileSync(join(dir, 'doc.ipynb'), 'utf8')) as { cells: { source: string }[] }).cells.map((c) => c.source);
+    expect(sources).toEqual(['"""Doc"""\nfrom keras.losses import CategoricalCrossentropy', code.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()')]);
+  });
+
   it('a notebook whose outputs nest deeper than a recursion can go is fixed all the same', () => {
     const dir = scratch();
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);

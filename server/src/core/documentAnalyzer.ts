@@ -134,13 +134,14 @@ export class DocumentAnalyzer {
   private runAll(text: string, eol: LineEnding, joins: ReadonlySet<number>, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
     const statements = root.namedChildren.filter((n): n is SyntaxNode => !!n);
     const facts = new Interpreter().run(statements);
-    return checkFacts(facts, fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), facts.imports, eol, joins), flavour, describe);
+    const style = fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), statements.filter((n) => !IMPORTS.has(n.type)), facts.imports, eol, joins);
+    return checkFacts(facts, style, flavour, describe);
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
   private runGroups(slice: ModuleSlice, text: string, eol: LineEnding, joins: ReadonlySet<number>, change: TextChange, flavour: FlavourInfo, where: ((offset: number) => string) | null, describe: (offset: number) => string): Outcome {
     const imports = moduleImports(slice.withImports.map((s) => s.node));
-    const style = fileStyle(text, slice.imports.map((s) => s.node), imports, eol, joins);
+    const style = fileStyle(text, slice.imports.map((s) => s.node), slice.statements.map((s) => s.node), imports, eol, joins);
     const context = JSON.stringify([flavour.flavour, flavour.legacyGraphMode, style.quote, style.importInsertAt, style.importAfterLine, style.kerasRoot, style.eol, [...imports], slice.imports.map((s) => s.text)]);
     const sameContext = context === this.previousContext;
     const unchangedBefore = sameContext ? change.unchangedBefore : 0;

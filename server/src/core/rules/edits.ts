@@ -34,15 +34,40 @@ export function lineEndingOf(text: string): LineEnding {
 }
 
 /**
- * `importStatements`: the module's top-level import statements, in order; `eol`: lineEndingOf the
- * text as written; `cellJoins`: for a notebook, where its cells are joined.
+ * `importStatements`: the module's top-level import statements, in order; `others`: its other
+ * top-level statements, in order; `eol`: lineEndingOf the text as written; `cellJoins`: for a
+ * notebook, where its cells are joined.
  */
-export function fileStyle(text: string, importStatements: readonly SyntaxNode[], imports: Map<string, string>, eol: LineEnding, cellJoins: ReadonlySet<number> = new Set()): FileStyle {
+export function fileStyle(
+  text: string,
+  importStatements: readonly SyntaxNode[],
+  others: readonly SyntaxNode[],
+  imports: Map<string, string>,
+  eol: LineEnding,
+  cellJoins: ReadonlySet<number> = new Set(),
+): FileStyle {
   const singles = quotedCount(text, "'");
   const doubles = quotedCount(text, '"');
-  let importInsertAt = importStatements.length ? 0 : afterModuleHeader(text);
-  let importAfterLine = false;
-  for (const child of importStatements) {
+  // A new import goes after the file's leading imports, so above any code that could use it (an
+  // import further down, after a plot, say, would come too late).
+  let docstringEnd = -1;
+  let firstCode = Infinity;
+  for (const node of others) {
+    if (node.type === 'comment') continue;
+    const first = importStatements.length === 0 || node.startIndex < importStatements[0].startIndex;
+    if (first && docstringEnd < 0 && isDocstring(node)) {
+      docstringEnd = node.endIndex;
+      continue;
+    }
+    firstCode = node.startIndex;
+    break;
+  }
+  const leading = importStatements.filter((node) => node.startIndex < firstCode);
+  // Without leading imports: right after the docstring's line, or at the top below the shebang,
+  // encoding and header comments (blank lines, and so blanked notebook magics, are passed over too).
+  let importAfterLine = docstringEnd >= 0;
+  let importInsertAt = importAfterLine ? lineBreakAt(text, docstringEnd) : skipBlankAndCommentLines(text, 0);
+  for (const child of leading) {
     const lineBreak = lineBreakAt(text, child.endIndex);
     // `import a; x = [` goes on past the import: a new line there could land inside that code, so
     // the new import goes above the line instead.
@@ -54,6 +79,13 @@ export function fileStyle(text: string, importStatements: readonly SyntaxNode[],
   return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
 }
 
+/** A module docstring: a statement that is a string and nothing else (its first statement). */
+function isDocstring(node: SyntaxNode): boolean {
+  if (node.type !== 'expression_statement') return false;
+  const parts = node.namedChildren;
+  return parts.length === 1 && (parts[0].type === 'string' || parts[0].type === 'concatenated_string') && !/^[a-zA-Z]*[fFbB]/.test(parts[0].text);
+}
+
 /** Where the line break after `offset` starts ("\r\n" counts from its "\r"), or the end of the text. */
 function lineBreakAt(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
@@ -61,10 +93,12 @@ function lineBreakAt(text: string, offset: number): number {
   return nl > offset && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
 }
 
-/** The start of the first line after a shebang, encoding or other header comments, blank lines and a module docstring. */
-function afterModuleHeader(text: string): number {
-  const header = /^(?:[ \t]*(?:#[^\n]*)?\n)*(?:[ \t]*[rRuU]?("""|''')[^]*?\1[ \t]*(?:#[^\n]*)?\n)?/.exec(text);
-  return header ? header[0].length : 0;
+/** The start of the first line at or after `from` (a line start) that is neither blank nor only a comment. */
+function skipBlankAndCommentLines(text: string, from: number): number {
+  const blank = /(?:[ \t\f\r]*(?:#[^\n]*)?\n)*/y;
+  blank.lastIndex = from;
+  blank.exec(text);
+  return blank.lastIndex;
 }
 
 /**

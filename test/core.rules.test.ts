@@ -434,6 +434,17 @@ describe('KL014 double-softmax', () => {
     expect(applyFix(code, f.fixes[0])).toBe(`model = Sequential()\nmodel.add(Dense(10, activation='softmax'))\nmodel.compile(loss='categorical_crossentropy')\n`);
   });
 
+  it('removes only the model.add statement, with its semicolon, from a line it shares', () => {
+    const head = "model = Sequential()\n";
+    const cases: [string, string][] = [
+      ["model.add(Dense(4, activation='softmax')); model.add(Softmax())\n", "model.add(Dense(4, activation='softmax'))\n"],
+      ["model.add(Dense(4, activation='softmax'))\nx = 1; model.add(Softmax())  # again\n", "model.add(Dense(4, activation='softmax'))\nx = 1  # again\n"],
+      ["model.add(Dense(4, activation='softmax'))\nmodel.add(Softmax()); x = 1\n", "model.add(Dense(4, activation='softmax'))\nx = 1\n"],
+      ["model.add(Dense(4, activation='softmax'))\nmodel.add(Softmax());\nx = 1\n", "model.add(Dense(4, activation='softmax'))\nx = 1\n"],
+    ];
+    for (const [code, fixed] of cases) expect(applyFix(head + code, only(head + code, 'KL014').fixes[0]), code).toBe(head + fixed);
+  });
+
   it('unwraps tf.nn.softmax applied to a softmax output', () => {
     const code = `import tensorflow as tf
 x = tf.keras.layers.Dense(10, activation='softmax')(inputs)

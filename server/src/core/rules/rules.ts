@@ -455,6 +455,15 @@ function removeSecondSoftmax(second: NonNullable<Head['secondSoftmax']>, style: 
     if (addCall?.type === 'call' && statement?.type === 'expression_statement' && /\.add$/.test(addCall.childForFieldName('function')?.text ?? '')) {
       const start = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
       const nl = text.indexOf('\n', statement.endIndex);
+      // Other statements on the line (`a(); m.add(Softmax())`): only this one goes, with its semicolon.
+      const before = text.slice(start, statement.startIndex);
+      const after = text.slice(statement.endIndex, nl < 0 ? text.length : nl);
+      if (!/^\s*$/.test(before) || !/^\s*;?\s*(#.*)?$/.test(after)) {
+        const next = /^\s*;[ \t]*/.exec(after);
+        if (next && !/^\s*;\s*(#.*)?$/.test(after)) return [{ start: statement.startIndex, end: statement.endIndex + next[0].length, newText: '' }];
+        const previous = /;\s*$/.exec(before);
+        return previous ? [{ start: start + previous.index, end: statement.endIndex, newText: '' }] : null;
+      }
       if (nl >= 0 && !style.cellJoins.has(nl)) return [{ start, end: nl + 1, newText: '' }];
       // The last line of a notebook cell (or of the file): the line break before it goes instead,
       // unless that one joins cells too (the line is its cell's only one).

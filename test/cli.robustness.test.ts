@@ -3,7 +3,7 @@
 // is still checked, and the exit code is 1 (2 only for usage errors). `--fix` never loses data:
 // atomic writes, no temp files left, files whose fixes would break them left byte for byte.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -268,8 +268,14 @@ describe('check: where the report goes', () => {
       expect(run.code).toBe(2);
     }
     expect(readFileSync(join(dir, 'good.py'), 'utf8')).toBe(MISTAKE);
-    // A report file that is one of the files to check, named or found in a folder: refused, the file untouched.
-    for (const args of [['good.py', '--output-file', 'good.py'], ['.', '--fix', '--output-file', './good.py']]) {
+    // A dangling link into a missing folder cannot take the report either.
+    symlinkSync(join('missing', 'report.txt'), join(dir, 'dangling.txt'));
+    const dangling = keraslint(['check', '.', '--fix', '--output-file', 'dangling.txt'], dir);
+    expect(dangling.stderr).toBe('keras-lint: error: cannot write the report to dangling.txt: ENOENT\n');
+    expect(dangling.code).toBe(2);
+    // A report file that is one of the files to check, named, found in a folder, or a hard link to it: refused, the file untouched.
+    linkSync(join(dir, 'good.py'), join(dir, 'hard-link.txt'));
+    for (const args of [['good.py', '--output-file', 'good.py'], ['.', '--fix', '--output-file', './good.py'], ['good.py', '--output-file', 'hard-link.txt']]) {
       const run = keraslint(['check', ...args], dir);
       expect(run.stderr).toBe(`keras-lint: error: the report would overwrite ${args[args.length - 1]}, one of the files to check\n`);
       expect(run.code).toBe(2);
@@ -517,6 +523,22 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     keraslint(['check', '.', '--fix'], dir);
     const sources = (JSON.parse(readFileSync(join(dir, 'doc.ipynb'), 'utf8')) as { cells: { source: string }[] }).cells.map((c) => c.source);
     expect(sources).toEqual(['"""Doc"""\nfrom keras.losses import CategoricalCrossentropy', code.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()')]);
+  });
+
+  it('a fix that empties a cell writes an empty source list; a minified list keeps its ", " between items', () => {
+    const dir = scratch();
+    const cells = [
+      ['from keras.models import Sequential\n', 'from keras.layers import Dense, Softmax\n', "m = Sequential([Dense(10, activation='softmax')])"],
+      ['m.add(Softmax())'],
+      ["m.compile(loss='binary_crossentropy',\n", "          metrics=['accuracy'])"],
+    ];
+    const text = JSON.stringify({ cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, outputs: [], source })), metadata: {}, nbformat: 4, nbformat_minor: 5 }).replace(/","/g, '", "');
+    writeFileSync(join(dir, 'nb.ipynb'), text);
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(run.stderr).toBe('keras-lint: fixed 3 problems\n');
+    expect(readFileSync(join(dir, 'nb.ipynb'), 'utf8')).toBe(
+      text.replace('["m.add(Softmax())"]', '[]').replace('binary_crossentropy', 'categorical_crossentropy').replace("['accuracy']", "['categorical_accuracy']"),
+    );
   });
 
   it('a notebook whose outputs nest deeper than a recursion can go is fixed all the same', () => {

@@ -166,6 +166,15 @@ describe('a client that never answers workspace/configuration', () => {
   });
 });
 
+describe('a timeout too long for a timer', () => {
+  it('waits as long as a timer can, instead of not at all (Node fires a longer one at once)', async () => {
+    client = await LspClient.start({ configurationDelayMs: () => 300, initializationOptions: { configurationTimeoutMs: 3e9 }, settingsFor: () => ({ ignore: ['KL001'] }) });
+    const diagnostics = await openModel('file:///protocol/long-timeout.py');
+    expect(diagnostics.map((d) => d.code)).toEqual(['KL002']);
+    expect(client.problems).toEqual([]);
+  });
+});
+
 describe('settings that change while the old ones are being fetched', () => {
   it('never have the old settings\' result published after the new one', async () => {
     client = await LspClient.start({ configurationDelayMs: (n) => (n === 1 ? 800 : 0) });

@@ -85,8 +85,8 @@ describe('loadProjectConfig', () => {
       'exclude must be a list of paths',
     ]);
     // Values String() cannot turn into a level, or turns into one by accident, are no levels.
-    const levels = parseSettings({ severity: { KL001: { toString: 'x' }, KL002: ['hint'], KL003: [['error']], KL004: 'hint' } });
-    expect(levels.config).toEqual({ severity: { KL004: 'hint' } });
+    const levels = parseSettings({ severity: { KL001: { toString: 'x' }, KL002: ['hint'], KL003: [['error']], KL004: 'hint', kl005: 'error' } });
+    expect(levels.config).toEqual({ severity: { KL004: 'hint', KL005: 'error' } });
     expect(levels.problems).toEqual(['KL001', 'KL002', 'KL003'].map((id) => `severity.${id} must be error, warning, info or hint`));
     expect(parseSettings({ exclude: 'build/generated.py' })).toEqual({ config: { exclude: ['build/generated.py'] }, problems: [] });
     const typos = Array.from({ length: 100_000 }, (_, i) => `KL${1000 + i}`);

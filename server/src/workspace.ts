@@ -204,8 +204,10 @@ export function parseSettings(raw: Record<string, unknown>): { config: ProjectCo
           break;
         }
         config.severity = {};
-        for (const [id, level] of Object.entries(value)) {
-          if (!isRuleId(id)) problems.push(`severity: unknown rule ${listed([id])}`);
+        for (const [written, level] of Object.entries(value)) {
+          // Rule ids are case-insensitive, as in select and ignore.
+          const id = written.trim().toUpperCase();
+          if (!isRuleId(id)) problems.push(`severity: unknown rule ${listed([written])}`);
           else if (typeof level !== 'string' || !['error', 'warning', 'info', 'hint'].includes(level)) problems.push(`severity.${id} must be error, warning, info or hint`);
           else config.severity[id] = level as Severity;
         }

@@ -1,7 +1,7 @@
 // `keras-lint check` and `keras-lint rule`: the command line on the analysis core, for CI. Exit
 // codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error
 // (or a report that cannot be written).
-import { accessSync, constants, existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { version } from '../../../package.json';
 import { initParser } from '../core/analyze';
@@ -111,18 +111,21 @@ function whyUnwritable(path: string): string | null {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return (error as NodeJS.ErrnoException).code ?? String(error);
   }
   try {
-    // A new file: its folder must exist and take it.
-    accessSync(dirname(path), constants.W_OK);
+    // A new file: its folder must exist and take it (a dangling symlink's target folder, for one).
+    const target = lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : path;
+    accessSync(dirname(target), constants.W_OK);
     return null;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? String(error);
   }
 }
 
+/** The same file: the same path, or the same inode (a symlink or a hard link to it). */
 function samePath(a: string, b: string): boolean {
   if (a === b) return true;
   try {
-    return realpathSync(a) === realpathSync(b);
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
   } catch {
     return false;
   }

@@ -37,11 +37,13 @@ export function sourceValue(json: string, old: ValueSpan, source: string): strin
   if (written.startsWith('"')) return JSON.stringify(source);
   if (!written.startsWith('[')) return null;
   const lines = source.split(/(?<=\n)/).filter((line) => line.length > 0);
-  // The whitespace after "[" and before "]" (a fixed cell had lines, so there is a layout to keep).
+  if (lines.length === 0) return '[]';
+  // The whitespace after "[" and before "]", and between items (", " in a minified file).
   const layout = /^\[(\s*)[^]*?(\s*)\]$/.exec(written);
-  if (!layout || lines.length === 0) return null;
+  if (!layout) return null;
   const [, opening, closing] = layout;
-  return `[${opening}${lines.map((line) => JSON.stringify(line)).join(`,${opening}`)}${closing}]`;
+  const separator = /^\[\s*"(?:[^"\\]|\\.)*"(\s*,\s*)"/.exec(written)?.[1] ?? `,${opening}`;
+  return `[${opening}${lines.map((line) => JSON.stringify(line)).join(separator)}${closing}]`;
 }
 
 /** Steps over JSON values by their syntax only (strings are not decoded, except object keys). */

@@ -24,6 +24,7 @@ import { isCodeActionParams, isHoverParams, isInlayHintParams } from './params';
 import { SettingsStore } from './settings';
 
 export const DEFAULT_DEBOUNCE_MS = 150;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Files whose change may change a project's settings or pinned Keras version. */
 const PROJECT_FILES = '**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml,requirements*.txt,requirements*.in}';
@@ -78,8 +79,9 @@ export function createServer(connection: Connection): { dispose(): void } {
     client.inlayHintRefresh = capabilities.workspace?.inlayHint?.refreshSupport === true;
     client.documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
-    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) checker.debounceMs = options.debounceMs;
-    if (typeof options.configurationTimeoutMs === 'number' && options.configurationTimeoutMs > 0) settings.configurationTimeoutMs = options.configurationTimeoutMs;
+    // Timers take at most 2^31 - 1 ms (Node fires a longer one at once).
+    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) checker.debounceMs = Math.min(options.debounceMs, MAX_TIMER_MS);
+    if (typeof options.configurationTimeoutMs === 'number' && options.configurationTimeoutMs > 0) settings.configurationTimeoutMs = Math.min(options.configurationTimeoutMs, MAX_TIMER_MS);
     if (options.settings && typeof options.settings === 'object') settings.initialSettings = options.settings;
     try {
       await initParser();

@@ -46,8 +46,16 @@ describe('line endings', () => {
     const kl002 = analyzeText(text).findings.find((f) => f.ruleId === 'KL002')!;
     const fixed = applyEdits(text, kl002.fixes[0].edits);
     expect(fixed).toContain(`from keras.losses import BinaryCrossentropy${eol}from keras.losses import CategoricalCrossentropy${eol}model = `);
-    const noqa = applyEdits(text, [noqaEdit(text, kl002.span.start, 'KL002')]);
+    const noqa = applyEdits(text, [noqaEdit(text, kl002.span.start, 'KL002')!]);
     expect(noqa.split(eol)[5]).toBe("model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])  # noqa: KL002");
+  });
+
+  it('offers no noqa comment for a line that goes on with a backslash (nothing may follow one)', () => {
+    const text = "from keras.losses import BinaryCrossentropy\nm = Sequential([Dense(10, activation='softmax')])\nm.compile(loss='binary_crossentropy', \\\n          metrics=['accuracy'])\n";
+    const kl002 = analyzeText(text).findings.find((f) => f.ruleId === 'KL002')!;
+    expect(noqaEdit(text, kl002.span.start, 'KL002')).toBeNull();
+    const kl001 = analyzeText(text).findings.find((f) => f.ruleId === 'KL001')!;
+    expect(applyEdits(text, [noqaEdit(text, kl001.span.start, 'KL001')!])).toContain("metrics=['accuracy'])  # noqa: KL001\n");
   });
 
   it('a notebook cell that starts with a magic line keeps the rest of its lines, whatever ends them', () => {

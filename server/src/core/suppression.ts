@@ -27,10 +27,14 @@ export function isSuppressed(text: string, finding: Finding): boolean {
   return codes === 'all' || (codes !== null && codes.has(finding.ruleId));
 }
 
-/** The edit that adds `# noqa: <id>` to the line holding `offset` (or extends an existing one). */
-export function noqaEdit(text: string, offset: number, id: string): { start: number; end: number; newText: string } {
+/**
+ * The edit that adds `# noqa: <id>` to the line holding `offset` (or extends an existing one); null
+ * when the line goes on with a backslash, where nothing may follow it.
+ */
+export function noqaEdit(text: string, offset: number, id: string): { start: number; end: number; newText: string } | null {
   const { start: lineStart, end: lineEnd } = lineAround(text, offset);
   const line = text.slice(lineStart, lineEnd);
+  if (/\\\s*$/.test(line)) return null;
   const match = NOQA.exec(line);
   if (match && match[1]) {
     const at = lineStart + match.index + match[0].length;

@@ -57,7 +57,8 @@ function toDiagnostic(snapshot: Snapshot, finding: Finding): { uri: string; diag
     const edits = mapEdits(snapshot, fix.edits);
     return edits ? [{ title: fix.title, preferred: fix.preferred, safe: fix.applicability === 'safe', edits }] : [];
   });
-  const noqa = mapEdits(snapshot, [noqaEdit(snapshot.text, finding.span.start, finding.ruleId)])?.[0] ?? null;
+  const comment = noqaEdit(snapshot.text, finding.span.start, finding.ruleId);
+  const noqa = comment ? mapEdits(snapshot, [comment])?.[0] ?? null : null;
   const data: DiagnosticData = { ruleId: finding.ruleId, versions, fixes, noqa };
   return {
     uri: location.uri,

@@ -434,6 +434,14 @@ describe('KL014 double-softmax', () => {
     expect(applyFix(code, f.fixes[0])).toBe(`model = Sequential()\nmodel.add(Dense(10, activation='softmax'))\nmodel.compile(loss='categorical_crossentropy')\n`);
   });
 
+  it('removes a Softmax() on a line of its own in a Sequential list with its line, keeping the comments of the others', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const code = ['model = Sequential([', "    Dense(10, activation='softmax'),  # 10 digit classes", '    Softmax(),  # probabilities', '])', ''].join(eol);
+      const fixed = ['model = Sequential([', "    Dense(10, activation='softmax'),  # 10 digit classes", '])', ''].join(eol);
+      expect(applyFix(code, only(code, 'KL014').fixes[0]), JSON.stringify(eol)).toBe(fixed);
+    }
+  });
+
   it('removes only the model.add statement, with its semicolon, from a line it shares', () => {
     const head = "model = Sequential()\n";
     const cases: [string, string][] = [

@@ -192,6 +192,13 @@ export function deleteArgument(argument: SyntaxNode, text: string): TextEdit {
   const list = argument.parent;
   const siblings = list?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
   const index = siblings.findIndex((s) => s?.id === argument.id);
+  // An argument on a line of its own goes with that line (its comma and comment), and nothing else:
+  // deleting from the previous argument's end would take that one's comment.
+  const lineStart = text.lastIndexOf('\n', argument.startIndex - 1) + 1;
+  const ownLine = /^[ \t]*,?[ \t]*(#[^\n]*)?\r?\n/.exec(text.slice(argument.endIndex));
+  if (index >= 0 && siblings.length > 1 && ownLine && /^[ \t]*$/.test(text.slice(lineStart, argument.startIndex))) {
+    return { start: lineStart, end: argument.endIndex + ownLine[0].length, newText: '' };
+  }
   if (index > 0) {
     const prev = siblings[index - 1]!;
     return { start: prev.endIndex, end: argument.endIndex, newText: '' };

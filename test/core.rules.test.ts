@@ -563,3 +563,29 @@ describe('the file quote style fixes write strings in', () => {
     }
   });
 });
+describe('fixes that must not break the code around them', () => {
+  it('an activation held in a name is replaced at the layer by the string, the name left to its other users', () => {
+    const code = "from tensorflow import keras\nACT = 'softmax'\na = keras.Sequential([keras.layers.Dense(1, activation=ACT)])\n";
+    expect(applyFix(code, only(code, 'KL004').fixes[0])).toBe(code.replace('activation=ACT', "activation='sigmoid'"));
+  });
+
+  it('removing the only statement of a block leaves pass', () => {
+    const code = "from tensorflow import keras\nmodel = keras.Sequential()\nmodel.add(keras.layers.Dense(10, activation='softmax'))\nwith keras.utils.custom_object_scope({}):\n    model.add(keras.layers.Softmax())\nmodel.compile(loss='categorical_crossentropy')\n";
+    expect(applyFix(code, only(code, 'KL014').fixes[0])).toBe(code.replace('    model.add(keras.layers.Softmax())', '    pass'));
+  });
+
+  it('a named output layer keeps its name: no unwrapping, and Activation(..., name=...) for sigmoid', () => {
+    const twice = "from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input((4,))\nx = layers.Dense(10, activation='softmax')(inputs)\noutputs = layers.Softmax(name='probs')(x)\nmodel = keras.Model(inputs, outputs)\nmodel.compile(loss={'probs': 'categorical_crossentropy'})\n";
+    expect(only(twice, 'KL014').fixes.map((f) => f.title)).not.toContain('Remove the second softmax');
+    const one = "from tensorflow import keras\nfrom tensorflow.keras import layers\ninputs = keras.Input((4,))\nx = layers.Dense(1)(inputs)\noutputs = layers.Softmax(name='probs')(x)\nmodel = keras.Model(inputs, outputs)\nmodel.compile(loss={'probs': 'binary_crossentropy'})\n";
+    expect(applyFix(one, only(one, 'KL004').fixes[0])).toContain("outputs = layers.Activation('sigmoid', name='probs')(x)");
+  });
+
+  it('TensorFlow activations become functions that exist with the arguments given', () => {
+    const tanh = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(10, activation=tf.tanh)])\nmodel.compile(loss='categorical_crossentropy')\n";
+    expect(applyFix(tanh, only(tanh, 'KL015').fixes[0])).toContain('activation=tf.nn.softmax)');
+    const axis = "import tensorflow as tf\ninputs = tf.keras.Input((4,))\nx = tf.keras.layers.Dense(1)(inputs)\noutputs = tf.nn.softmax(x, axis=-1)\nmodel = tf.keras.Model(inputs, outputs)\nmodel.compile(loss='binary_crossentropy')\n";
+    expect(only(axis, 'KL004').fixes).toEqual([]);
+  });
+});
+

@@ -219,7 +219,9 @@ export function setActivation(activation: ActivationInfo, layer: LayerInfo | nul
   const q = style.quote;
   switch (activation.form) {
     case 'string':
-      return activation.node ? [replaceStringContent(activation.node, name)] : null;
+      if (!activation.node) return null;
+      // A name holding the string (`ACT = 'relu'`) is replaced here, by the string: its other users keep theirs.
+      return [activation.node.type === 'string' ? replaceStringContent(activation.node, name) : replaceNode(activation.node, `${q}${name}${q}`)];
     case 'none':
       return activation.node ? [replaceNode(activation.node, `${q}${name}${q}`)] : null;
     case 'callable':
@@ -227,6 +229,11 @@ export function setActivation(activation: ActivationInfo, layer: LayerInfo | nul
       if (!activation.node) return null;
       const fn = activation.form === 'op' ? activation.node.childForFieldName('function') : activation.node;
       if (fn?.type !== 'attribute') return null;
+      // Other arguments of the op (`axis=`, `logits=`) may not exist for the new function.
+      if (activation.form === 'op' && (activation.node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment').length ?? 0) !== 1) return null;
+      // tf.tanh → tf.nn.softmax: TensorFlow has no tf.softmax.
+      const object = fn.childForFieldName('object');
+      if (name === 'softmax' && object?.type === 'identifier' && style.imports.get(object.text) === 'tensorflow') return [replaceNode(fn, `${object.text}.nn.softmax`)];
       return [renameReference(fn, name)];
     }
     case 'layer': {
@@ -235,11 +242,14 @@ export function setActivation(activation: ActivationInfo, layer: LayerInfo | nul
       const fn = call?.childForFieldName('function');
       if (!call || !fn) return null;
       const prefix = fn.type === 'attribute' ? `${fn.childForFieldName('object')?.text}.` : '';
+      // The layer's name stays (a per-output loss dict may use it).
+      const named = call.childForFieldName('arguments')?.namedChildren.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'name');
+      const args = `${q}${name}${q}${named ? `, ${named.text}` : ''}`;
       if (!prefix) {
         const ref = memberReference(style, 'layers', 'Activation');
-        return [replaceNode(call, `${ref.text}(${q}${name}${q})`), ...(ref.importEdit ? [ref.importEdit] : [])];
+        return [replaceNode(call, `${ref.text}(${args})`), ...(ref.importEdit ? [ref.importEdit] : [])];
       }
-      return [replaceNode(call, `${prefix}Activation(${q}${name}${q})`)];
+      return [replaceNode(call, `${prefix}Activation(${args})`)];
     }
     case 'absent': {
       if (!dense) return null;

@@ -453,6 +453,10 @@ function removeSecondSoftmax(second: NonNullable<Head['secondSoftmax']>, style: 
     const addCall = call.parent?.type === 'argument_list' ? call.parent.parent : null;
     const statement = addCall?.parent;
     if (addCall?.type === 'call' && statement?.type === 'expression_statement' && /\.add$/.test(addCall.childForFieldName('function')?.text ?? '')) {
+      // The only statement of a block (`with scope:`): `pass` keeps the block.
+      if (statement.parent?.type === 'block' && statement.parent.namedChildren.filter((c) => c.type !== 'comment').length === 1) {
+        return [{ start: statement.startIndex, end: statement.endIndex, newText: 'pass' }];
+      }
       const start = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
       const nl = text.indexOf('\n', statement.endIndex);
       // Other statements on the line (`a(); m.add(Softmax())`): only this one goes, with its semicolon.
@@ -472,7 +476,8 @@ function removeSecondSoftmax(second: NonNullable<Head['secondSoftmax']>, style: 
       return [{ start: start >= 2 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1, end, newText: '' }];
     }
   }
-  // Functional: `Softmax()(x)` or `tf.nn.softmax(x)` becomes `x`.
+  // Functional: `Softmax()(x)` or `tf.nn.softmax(x)` becomes `x`; not a named layer (a per-output loss dict may use its name).
+  if (second.layer?.name) return null;
   const outer = second.tensorNode;
   const input = outer?.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment' && c.type !== 'keyword_argument')[0];
   if (outer && input) return [replaceNode(outer, input.text)];

@@ -589,3 +589,19 @@ describe('fixes that must not break the code around them', () => {
   });
 });
 
+
+describe('where a fix puts a new import, and which imported names it uses', () => {
+  const fromLogits = (code: string) => only(code, 'KL009').fixes.find((f) => /from_logits/.test(f.title))!;
+
+  it('after the first imports of Keras, so below code that must run before Keras loads', () => {
+    const code = 'import os\nos.environ["KERAS_BACKEND"] = "jax"\nfrom keras import layers, models\nmodel = models.Sequential([layers.Dense(10)])\nmodel.compile(optimizer="adam", loss="categorical_crossentropy")\n';
+    const fixed = applyFix(code, fromLogits(code));
+    expect(fixed.split('\n').slice(0, 4)).toEqual(['import os', 'os.environ["KERAS_BACKEND"] = "jax"', 'from keras import layers, models', 'from keras.losses import CategoricalCrossentropy']);
+  });
+
+  it('not a name imported only further down (it is not bound yet where the fix uses it)', () => {
+    const code = "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\nmodel = Sequential([Dense(10)])\nmodel.compile(optimizer='adam', loss='categorical_crossentropy')\nfrom tensorflow.keras import losses\n";
+    const fixed = applyFix(code, fromLogits(code));
+    expect(fixed).toBe(code.replace('from tensorflow.keras.layers import Dense\n', 'from tensorflow.keras.layers import Dense\nfrom tensorflow.keras.losses import CategoricalCrossentropy\n').replace("loss='categorical_crossentropy'", 'loss=CategoricalCrossentropy(from_logits=True)'));
+  });
+});

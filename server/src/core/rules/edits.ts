@@ -62,7 +62,19 @@ export function fileStyle(
     firstCode = node.startIndex;
     break;
   }
-  const leading = importStatements.filter((node) => node.startIndex < firstCode);
+  // Imports come in runs (no other statement between them). The new one joins the first run that
+  // imports Keras: code before that run may have to come first (`os.environ["KERAS_BACKEND"] = ...`
+  // after `import os`), code after it may use the name. Without one, the imports before any code.
+  const runs: SyntaxNode[][] = [];
+  let other = 0;
+  for (const node of importStatements) {
+    for (; other < others.length && others[other].startIndex < node.startIndex; other++) {
+      if (others[other].type !== 'comment' && runs.length && runs[runs.length - 1].length) runs.push([]);
+    }
+    if (runs.length === 0) runs.push([]);
+    runs[runs.length - 1].push(node);
+  }
+  const leading = runs.find((run) => run.some((node) => KERAS_IMPORT.test(node.text))) ?? (runs[0]?.[0].startIndex < firstCode ? runs[0] : []);
   // Without leading imports: right after the docstring's line, or at the top below the shebang,
   // encoding and header comments (blank lines, and so blanked notebook magics, are passed over too).
   let importAfterLine = docstringEnd >= 0;
@@ -74,10 +86,22 @@ export function fileStyle(
     importAfterLine = /^\s*(#.*)?\s*$/.test(text.slice(child.endIndex, lineBreak));
     importInsertAt = importAfterLine ? lineBreak : text.lastIndexOf('\n', child.startIndex - 1) + 1;
   }
+  // A name imported only below the new import's place is not bound yet where a fix would use it.
+  const usable = new Map(imports);
+  for (const late of importStatements) if (late.startIndex > importInsertAt) for (const name of boundNames(late)) usable.delete(name);
   const paths = [...imports.values()];
   const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';
-  return { text, quote: doubles > singles ? '"' : "'", imports, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
+  return { text, quote: doubles > singles ? '"' : "'", imports: usable, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
 }
+
+/** The names an import statement binds: `import a.b` binds a, `... as c` binds c, `from m import x` binds x. */
+function boundNames(statement: SyntaxNode): string[] {
+  if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') return [];
+  const names = statement.childrenForFieldName('name');
+  return names.map((name) => (name.type === 'aliased_import' ? name.childForFieldName('alias')?.text ?? '' : name.text.split('.')[0])).filter(Boolean);
+}
+
+const KERAS_IMPORT = /\b(?:keras|tensorflow|tf_keras)\b/;
 
 /** A module docstring: a statement that is a string and nothing else (its first statement). */
 function isDocstring(node: SyntaxNode): boolean {

@@ -605,3 +605,16 @@ describe('where a fix puts a new import, and which imported names it uses', () =
     expect(fixed).toBe(code.replace('from tensorflow.keras.layers import Dense\n', 'from tensorflow.keras.layers import Dense\nfrom tensorflow.keras.losses import CategoricalCrossentropy\n').replace("loss='categorical_crossentropy'", 'loss=CategoricalCrossentropy(from_logits=True)'));
   });
 });
+
+describe('fixes of a loss or metric defined once and named at the compile', () => {
+  it('a loss string held in a name becomes the loss object at the call, not a string of code', () => {
+    const code = "from tensorflow import keras\nLOSS = 'categorical_crossentropy'\nmodel = keras.Sequential([keras.layers.Dense(10)])\nmodel.compile(optimizer='adam', loss=LOSS)\n";
+    const fix = only(code, 'KL009').fixes.find((f) => /from_logits/.test(f.title))!;
+    expect(applyFix(code, fix)).toBe(code.replace('loss=LOSS', 'loss=keras.losses.CategoricalCrossentropy(from_logits=True)'));
+  });
+
+  it('a metric list shared by two models: its fix is offered but left out of --fix', () => {
+    const code = "from tensorflow import keras\nMETRICS = ['accuracy']\nclf = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\nclf.compile(optimizer='adam', loss='binary_crossentropy', metrics=METRICS)\ndet = keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])\ndet.compile(optimizer='adam', loss='binary_crossentropy', metrics=METRICS)\n";
+    expect(only(code, 'KL001').fixes.map((f) => [f.title, f.applicability])).toEqual([["Use 'categorical_accuracy'", 'unsafe']]);
+  });
+});

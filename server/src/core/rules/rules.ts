@@ -138,7 +138,7 @@ export function checkOutput(ctx: OutputContext): Finding[] {
   for (const metric of ctx.metrics) {
     for (const rule of [kl001, kl011, kl013]) {
       const f = rule(ctx, metric);
-      if (f) out.push(f);
+      if (f) out.push(keepMetricEditsLocal(f, metric, ctx.compile.call));
     }
   }
   const f12 = kl012(ctx);
@@ -160,12 +160,23 @@ function keepLossEditsLocal(f: Finding, loss: LossInfo, site: SyntaxNode): Findi
     const touched = fx.edits.filter(inDefinition);
     if (touched.length === 0) return fx;
     if (loss.form === 'string' && touched.length === 1 && site.type === 'identifier') {
-      const quote = /["']/.exec(loss.node.text)?.[0] ?? "'";
+      // A new name inside the quotes is written at the call as a string; a new expression as it is.
+      const inQuotes = touched[0].start > defined.start && touched[0].end < defined.end;
+      const quote = inQuotes ? /["']/.exec(loss.node.text)?.[0] ?? "'" : '';
       return { ...fx, edits: fx.edits.map((e) => (e === touched[0] ? { start: site.startIndex, end: site.endIndex, newText: `${quote}${e.newText}${quote}` } : e)) };
     }
     return { ...fx, applicability: 'unsafe' as const };
   });
   return { ...f, fixes };
+}
+
+/**
+ * A metric defined outside the compile (`METRICS = ['accuracy']` ... `metrics=METRICS`) may serve
+ * other models too: its fix is offered, but left out of --fix.
+ */
+function keepMetricEditsLocal(f: Finding, metric: MetricInfo, compile: SyntaxNode): Finding {
+  if (metric.node.startIndex >= compile.startIndex && metric.node.endIndex <= compile.endIndex) return f;
+  return { ...f, fixes: f.fixes.map((fx) => ({ ...fx, applicability: 'unsafe' as const })) };
 }
 
 function kl002(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {

@@ -618,3 +618,25 @@ describe('fixes of a loss or metric defined once and named at the compile', () =
     expect(only(code, 'KL001').fixes.map((f) => [f.title, f.applicability])).toEqual([["Use 'categorical_accuracy'", 'unsafe']]);
   });
 });
+
+describe('loss objects with a positional from_logits, or arguments another class lacks', () => {
+  const head = (activation: string) => `from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(10${activation})])\n`;
+
+  it('reads BinaryCrossentropy(True) as from_logits=True, and fixes the positional flag in place', () => {
+    expect(flagged(head(", activation='relu'") + 'model.compile(loss=keras.losses.CategoricalCrossentropy(True))\n')).toEqual([]);
+    const onSoftmax = head(", activation='softmax'") + 'model.compile(loss=keras.losses.CategoricalCrossentropy(True, label_smoothing=0.1))\n';
+    const kl008 = only(onSoftmax, 'KL008');
+    expect(onSoftmax.slice(kl008.span.start, kl008.span.end)).toBe('True');
+    expect(applyFix(onSoftmax, kl008.fixes.find((f) => f.title === 'Remove from_logits=True')!)).toContain('CategoricalCrossentropy(False, label_smoothing=0.1)');
+    const logits = head('') + 'model.compile(loss=keras.losses.SparseCategoricalCrossentropy(False))\n';
+    expect(applyFix(logits, only(logits, 'KL009').fixes[0])).toContain('SparseCategoricalCrossentropy(True))');
+  });
+
+  it('offers no rename to a class that lacks an argument given (label_smoothing, ignore_class) or that reads a positional one otherwise', () => {
+    const mnist = "from tensorflow import keras\n(x, y), _ = keras.datasets.mnist.load_data()\nmodel = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\n";
+    const smoothing = mnist + 'model.compile(loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1))\nmodel.fit(x, y)\n';
+    expect(only(smoothing, 'KL006').fixes.map((f) => f.title)).not.toContain('Use sparse_categorical_crossentropy');
+    const plain = mnist + 'model.compile(loss=keras.losses.CategoricalCrossentropy(name="cce"))\nmodel.fit(x, y)\n';
+    expect(applyFix(plain, only(plain, 'KL006').fixes[0])).toContain('loss=keras.losses.SparseCategoricalCrossentropy(name="cce")');
+  });
+});

@@ -161,16 +161,20 @@ function tensorFrom(value: Value, node: SyntaxNode): TensorInfo {
 
 // ---- losses and metrics ----------------------------------------------------------------------
 
+/** The loss classes whose first parameter is from_logits (`BinaryCrossentropy(True)`). */
+const FROM_LOGITS_FIRST = new Set(['BinaryCrossentropy', 'CategoricalCrossentropy', 'SparseCategoricalCrossentropy']);
+
 function lossObject(lib: Library, className: string, args: CallArgs, node: SyntaxNode, nameNode: SyntaxNode | null): Value {
   const id = lossIdOf(className) ?? 'custom';
-  const fromLogits = args.keywords.get('from_logits');
+  const keyword = args.keywords.get('from_logits');
+  const fromLogits = keyword ?? (FROM_LOGITS_FIRST.has(className) ? args.positional[0] : undefined);
   const loss: LossInfo = {
     id,
     form: 'object',
     node,
     nameNode,
     fromLogits: fromLogits ? (fromLogits.value.k === 'bool' ? fromLogits.value.v : null) : args.splat ? null : false,
-    fromLogitsNode: fromLogits?.kwarg ?? null,
+    fromLogitsNode: keyword?.kwarg ?? fromLogits?.node ?? null,
   };
   return { k: 'loss', loss };
 }

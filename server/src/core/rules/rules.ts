@@ -85,7 +85,7 @@ function renameLoss(loss: LossInfo, newId: string, style: FileStyle): TextEdit[]
     }
     case 'object': {
       const cls = LOSS_CLASS[newId];
-      if (!loss.nameNode || !cls) return null;
+      if (!loss.nameNode || !cls || !argumentsFit(loss.node, cls)) return null;
       if (loss.nameNode.parent?.type === 'attribute') return [replaceNode(loss.nameNode, cls)];
       const ref = memberReference(style, 'losses', cls);
       return [replaceNode(loss.nameNode, ref.text), ...(ref.importEdit ? [ref.importEdit] : [])];
@@ -101,6 +101,20 @@ function renameLoss(loss: LossInfo, newId: string, style: FileStyle): TextEdit[]
   }
 }
 
+/** Keyword arguments each loss class takes besides reduction, name and dtype (Keras 2 and 3). */
+const LOSS_KEYWORDS: Record<string, readonly string[]> = {
+  BinaryCrossentropy: ['from_logits', 'label_smoothing', 'axis'],
+  CategoricalCrossentropy: ['from_logits', 'label_smoothing', 'axis'],
+  SparseCategoricalCrossentropy: ['from_logits', 'ignore_class'],
+};
+
+/** Whether the arguments of the loss object `call` mean the same to `cls` (no positional ones, no keyword it lacks). */
+function argumentsFit(call: SyntaxNode, cls: string): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+  const allowed = new Set(['reduction', 'name', 'dtype', ...(LOSS_KEYWORDS[cls] ?? [])]);
+  return args.every((a) => a.type === 'keyword_argument' && allowed.has(a.childForFieldName('name')?.text ?? ''));
+}
+
 function renameLossFix(loss: LossInfo, newId: string, style: FileStyle, applicability: Fix['applicability'] = 'safe'): Fix | null {
   return fix(`Use ${newId}`, renameLoss(loss, newId, style), applicability);
 }
@@ -109,7 +123,8 @@ function renameLossFix(loss: LossInfo, newId: string, style: FileStyle, applicab
 function fromLogitsEdits(loss: LossInfo, style: FileStyle): TextEdit[] | null {
   const cls = LOSS_CLASS[loss.id];
   if (loss.form === 'object') {
-    const value = loss.fromLogitsNode?.childForFieldName('value');
+    // `from_logits=False`, or the positional `False` of `BinaryCrossentropy(False)`.
+    const value = loss.fromLogitsNode?.type === 'keyword_argument' ? loss.fromLogitsNode.childForFieldName('value') : loss.fromLogitsNode;
     if (value) return [replaceNode(value, 'True')];
     const edit = insertKeyword(loss.node, 'from_logits=True');
     return edit ? [edit] : null;
@@ -247,7 +262,9 @@ function kl008(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   const { head } = ctx;
   if (loss.fromLogits !== true || (head.activation.name !== 'softmax' && head.activation.name !== 'sigmoid')) return null;
   const where = loss.fromLogitsNode ?? arg;
-  const removeFlag = loss.fromLogitsNode ? fix('Remove from_logits=True', [deleteArgument(loss.fromLogitsNode, ctx.style.text)]) : null;
+  // A positional `True` (`CategoricalCrossentropy(True)`) becomes False: deleting it would shift the arguments after it.
+  const flag = loss.fromLogitsNode;
+  const removeFlag = flag ? fix('Remove from_logits=True', [flag.type === 'keyword_argument' ? deleteArgument(flag, ctx.style.text) : replaceNode(flag, 'False')]) : null;
   let removeActivation: Fix | null = null;
   const act = head.activation;
   if (act.node && act.form === 'string' && act.node.parent?.type === 'keyword_argument' && head.dense && !head.activationLayer) {

@@ -640,3 +640,24 @@ describe('loss objects with a positional from_logits, or arguments another class
     expect(applyFix(plain, only(plain, 'KL006').fixes[0])).toContain('loss=keras.losses.SparseCategoricalCrossentropy(name="cce")');
   });
 });
+
+describe('the quote style of a fix', () => {
+  it('comes from the code strings, not from docstrings', () => {
+    const code = [
+      '"""Train a digit classifier."""',
+      'from tensorflow import keras',
+      '',
+      'def build():',
+      '    """The model."""',
+      "    return keras.Sequential([keras.layers.Dense(1), keras.layers.Softmax()])",
+      '',
+      'def train(model):',
+      '    """Fit it."""',
+      "    model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])",
+      '',
+      'train(build())',
+      '',
+    ].join('\n');
+    expect(applyFix(code, only(code, 'KL004').fixes[0])).toContain("keras.layers.Activation('sigmoid')");
+  });
+});

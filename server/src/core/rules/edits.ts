@@ -46,8 +46,9 @@ export function fileStyle(
   eol: LineEnding,
   cellJoins: ReadonlySet<number> = new Set(),
 ): FileStyle {
-  const singles = quotedCount(text, "'");
-  const doubles = quotedCount(text, '"');
+  // Docstrings ("""...""" by convention) say nothing of the code's quotes: each of their delimiters counts one.
+  const singles = quotedCount(text, "'") - occurrences(text, "'''");
+  const doubles = quotedCount(text, '"') - occurrences(text, '"""');
   // A new import goes after the file's leading imports, so above any code that could use it (an
   // import further down, after a plot, say, would come too late).
   let docstringEnd = -1;
@@ -99,6 +100,12 @@ function boundNames(statement: SyntaxNode): string[] {
   if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') return [];
   const names = statement.childrenForFieldName('name');
   return names.map((name) => (name.type === 'aliased_import' ? name.childForFieldName('alias')?.text ?? '' : name.text.split('.')[0])).filter(Boolean);
+}
+
+function occurrences(text: string, part: string): number {
+  let count = 0;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
+  return count;
 }
 
 const KERAS_IMPORT = /\b(?:keras|tensorflow|tf_keras)\b/;

@@ -661,3 +661,23 @@ describe('the quote style of a fix', () => {
     expect(applyFix(code, only(code, 'KL004').fixes[0])).toContain("keras.layers.Activation('sigmoid')");
   });
 });
+
+describe('new imports follow the Keras the file uses; one-hot labels for validation too', () => {
+  const fromLogits = (code: string) => only(code, 'KL009').fixes.find((f) => /from_logits/.test(f.title))!;
+
+  it('tensorflow_datasets is no tf.keras, and Keras imported inside a function still says which', () => {
+    const tfds = "import tensorflow_datasets as tfds\nfrom keras.models import Sequential\nfrom keras.layers import Dense\nmodel = Sequential([Dense(10)])\nmodel.compile(loss='categorical_crossentropy')\n";
+    expect(applyFix(tfds, fromLogits(tfds))).toContain('from keras.layers import Dense\nfrom keras.losses import CategoricalCrossentropy\n');
+    const inside = "def main():\n    from tensorflow.keras.models import Sequential\n    from tensorflow.keras.layers import Dense\n    model = Sequential([Dense(10)])\n    model.compile(loss='categorical_crossentropy')\n";
+    expect(applyFix(inside, fromLogits(inside))).toMatch(/^from tensorflow\.keras\.losses import CategoricalCrossentropy\n/);
+  });
+
+  it('to_categorical wraps the validation labels of a literal (x, y) pair too, and is not offered for other validation data', () => {
+    const base = "from tensorflow import keras\n(x, y), (vx, vy) = keras.datasets.mnist.load_data()\nmodel = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\nmodel.compile(loss='categorical_crossentropy')\n";
+    const pair = base + 'model.fit(x, y, validation_data=(vx, vy))\n';
+    const wrap = only(pair, 'KL006').fixes.find((f) => f.title.startsWith('Make the labels one-hot'))!;
+    expect(applyFix(pair, wrap)).toContain('model.fit(x, keras.utils.to_categorical(y, 10), validation_data=(vx, keras.utils.to_categorical(vy, 10)))');
+    const dataset = base + 'model.fit(x, y, validation_data=validation)\n';
+    expect(only(dataset, 'KL006').fixes.map((f) => f.title)).toEqual(['Use sparse_categorical_crossentropy']);
+  });
+});

@@ -91,7 +91,10 @@ export function fileStyle(
   const usable = new Map(imports);
   for (const late of importStatements) if (late.startIndex > importInsertAt) for (const name of boundNames(late)) usable.delete(name);
   const paths = [...imports.values()];
-  const kerasRoot = paths.some((p) => p.startsWith('tensorflow')) ? 'tensorflow.keras' : paths.some((p) => p.startsWith('tf_keras')) ? 'tf_keras' : 'keras';
+  const from = (root: string) => paths.some((p) => p === root || p.startsWith(`${root}.`));
+  // Keras imported only inside functions: their spelling, read from the text (tensorflow_datasets is no tensorflow).
+  const kerasRoot = from('tensorflow') ? 'tensorflow.keras' : from('tf_keras') ? 'tf_keras' : from('keras') ? 'keras'
+    : /^[ \t]*(?:from|import)[ \t]+tensorflow\b/m.test(text) ? 'tensorflow.keras' : /^[ \t]*(?:from|import)[ \t]+tf_keras\b/m.test(text) ? 'tf_keras' : 'keras';
   return { text, quote: doubles > singles ? '"' : "'", imports: usable, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
 }
 

@@ -239,9 +239,16 @@ function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   if (loss.id !== 'categorical_crossentropy' || !labels || (labels.format !== 'int' && labels.format !== 'binary') || head.units === 1) return null;
   const n = head.units ?? labels.classes;
   let wrap: Fix | null = null;
-  if (ctx.labelsArg && n !== null) {
+  // The validation labels of the same fit must change alike: a literal (x, y) pair is wrapped too,
+  // anything else (a dataset, a name) gets no fix.
+  const fitArgs = ctx.labelsArg?.parent?.type === 'keyword_argument' ? ctx.labelsArg.parent.parent : ctx.labelsArg?.parent;
+  const validation = fitArgs?.namedChildren.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'validation_data')?.childForFieldName('value');
+  const validationLabels = validation?.type === 'tuple' ? validation.namedChildren.filter((c) => c.type !== 'comment')[1] : undefined;
+  if (ctx.labelsArg && n !== null && (!validation || validationLabels)) {
     const ref = memberReference(ctx.style, 'utils', 'to_categorical');
-    wrap = fix(`Make the labels one-hot with to_categorical(..., ${n})`, [replaceNode(ctx.labelsArg, `${ref.text}(${ctx.labelsArg.text}, ${n})`), ref.importEdit].filter((e): e is TextEdit => !!e), 'unsafe');
+    const oneHot = (node: SyntaxNode) => replaceNode(node, `${ref.text}(${node.text}, ${n})`);
+    const edits = [oneHot(ctx.labelsArg), ...(validationLabels ? [oneHot(validationLabels)] : []), ref.importEdit].filter((e): e is TextEdit => !!e);
+    wrap = fix(`Make the labels one-hot with to_categorical(..., ${n})`, edits, 'unsafe');
   }
   return finding('KL006', arg,
     `categorical_crossentropy expects one-hot labels, but the labels given to fit are ${labelsPhrase(labels)} (${at(ctx, labels.node ?? arg)}): Keras fails with a shape error or trains on garbage. Use sparse_categorical_crossentropy, or one-hot encode the labels.`,

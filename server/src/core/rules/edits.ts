@@ -49,8 +49,36 @@ export function fileStyle(
   // Docstrings ("""...""" by convention) say nothing of the code's quotes: each of their delimiters counts one.
   const singles = quotedCount(text, "'") - occurrences(text, "'''");
   const doubles = quotedCount(text, '"') - occurrences(text, '"""');
-  // A new import goes after the file's leading imports, so above any code that could use it (an
-  // import further down, after a plot, say, would come too late).
+  const { at: importInsertAt, afterLine: importAfterLine } = importPlace(text, importStatements, others);
+  // A name imported only below the new import's place is not bound yet where a fix would use it.
+  const usable = new Map(imports);
+  for (const late of importStatements) if (late.startIndex > importInsertAt) for (const name of boundNames(late)) usable.delete(name);
+  const paths = [...imports.values()];
+  const from = (root: string) => paths.some((p) => p === root || p.startsWith(`${root}.`));
+  // Keras imported only inside functions: their spelling, read from the text (tensorflow_datasets is no tensorflow).
+  const kerasRoot = from('tensorflow') ? 'tensorflow.keras' : from('tf_keras') ? 'tf_keras' : from('keras') ? 'keras'
+    : /^[ \t]*(?:from|import)[ \t]+tensorflow\b/m.test(text) ? 'tensorflow.keras' : /^[ \t]*(?:from|import)[ \t]+tf_keras\b/m.test(text) ? 'tf_keras' : 'keras';
+  return { text, quote: doubles > singles ? '"' : "'", imports: usable, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
+}
+
+/** The names an import statement binds: `import a.b` binds a, `... as c` binds c, `from m import x` binds x. */
+function boundNames(statement: SyntaxNode): string[] {
+  if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') return [];
+  const names = statement.childrenForFieldName('name');
+  return names.map((name) => (name.type === 'aliased_import' ? name.childForFieldName('alias')?.text ?? '' : name.text.split('.')[0])).filter(Boolean);
+}
+
+function occurrences(text: string, part: string): number {
+  let count = 0;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
+  return count;
+}
+
+const KERAS_IMPORT = /\b(?:keras|tensorflow|tf_keras)\b/;
+
+/** Where a new import line goes (see FileStyle.importInsertAt), from the module's top-level statements. */
+function importPlace(text: string, importStatements: readonly SyntaxNode[], others: readonly SyntaxNode[]): { at: number; afterLine: boolean } {
+  // The docstring (a string as the first statement), and where code starts.
   let docstringEnd = -1;
   let firstCode = Infinity;
   for (const node of others) {
@@ -78,40 +106,17 @@ export function fileStyle(
   const leading = runs.find((run) => run.some((node) => KERAS_IMPORT.test(node.text))) ?? (runs[0]?.[0].startIndex < firstCode ? runs[0] : []);
   // Without leading imports: right after the docstring's line, or at the top below the shebang,
   // encoding and header comments (blank lines, and so blanked notebook magics, are passed over too).
-  let importAfterLine = docstringEnd >= 0;
-  let importInsertAt = importAfterLine ? lineBreakAt(text, docstringEnd) : skipBlankAndCommentLines(text, 0);
+  let afterLine = docstringEnd >= 0;
+  let at = afterLine ? lineBreakAt(text, docstringEnd) : skipBlankAndCommentLines(text, 0);
   for (const child of leading) {
     const lineBreak = lineBreakAt(text, child.endIndex);
     // `import a; x = [` goes on past the import: a new line there could land inside that code, so
     // the new import goes above the line instead.
-    importAfterLine = /^\s*(#.*)?\s*$/.test(text.slice(child.endIndex, lineBreak));
-    importInsertAt = importAfterLine ? lineBreak : text.lastIndexOf('\n', child.startIndex - 1) + 1;
+    afterLine = /^\s*(#.*)?\s*$/.test(text.slice(child.endIndex, lineBreak));
+    at = afterLine ? lineBreak : text.lastIndexOf('\n', child.startIndex - 1) + 1;
   }
-  // A name imported only below the new import's place is not bound yet where a fix would use it.
-  const usable = new Map(imports);
-  for (const late of importStatements) if (late.startIndex > importInsertAt) for (const name of boundNames(late)) usable.delete(name);
-  const paths = [...imports.values()];
-  const from = (root: string) => paths.some((p) => p === root || p.startsWith(`${root}.`));
-  // Keras imported only inside functions: their spelling, read from the text (tensorflow_datasets is no tensorflow).
-  const kerasRoot = from('tensorflow') ? 'tensorflow.keras' : from('tf_keras') ? 'tf_keras' : from('keras') ? 'keras'
-    : /^[ \t]*(?:from|import)[ \t]+tensorflow\b/m.test(text) ? 'tensorflow.keras' : /^[ \t]*(?:from|import)[ \t]+tf_keras\b/m.test(text) ? 'tf_keras' : 'keras';
-  return { text, quote: doubles > singles ? '"' : "'", imports: usable, importInsertAt, importAfterLine, cellJoins, kerasRoot, eol };
+  return { at, afterLine };
 }
-
-/** The names an import statement binds: `import a.b` binds a, `... as c` binds c, `from m import x` binds x. */
-function boundNames(statement: SyntaxNode): string[] {
-  if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') return [];
-  const names = statement.childrenForFieldName('name');
-  return names.map((name) => (name.type === 'aliased_import' ? name.childForFieldName('alias')?.text ?? '' : name.text.split('.')[0])).filter(Boolean);
-}
-
-function occurrences(text: string, part: string): number {
-  let count = 0;
-  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
-  return count;
-}
-
-const KERAS_IMPORT = /\b(?:keras|tensorflow|tf_keras)\b/;
 
 /** A module docstring: a statement that is a string and nothing else (its first statement). */
 function isDocstring(node: SyntaxNode): boolean {

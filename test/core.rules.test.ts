@@ -681,3 +681,28 @@ describe('new imports follow the Keras the file uses; one-hot labels for validat
     expect(only(dataset, 'KL006').fixes.map((f) => f.title)).toEqual(['Use sparse_categorical_crossentropy']);
   });
 });
+
+describe('fifth round: what a fix may use and take', () => {
+  it('not a name imported only for type checkers', () => {
+    const code = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from tensorflow import keras\nimport tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(10)])\nmodel.compile(optimizer='adam', loss='categorical_crossentropy')\n";
+    const fix = only(code, 'KL009').fixes.find((f) => /from_logits/.test(f.title))!;
+    expect(applyFix(code, fix)).toContain('loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True)');
+  });
+
+  it('no activation rename for an op given its input by keyword', () => {
+    const code = "import tensorflow as tf\ninputs = tf.keras.Input((4,))\nx = tf.keras.layers.Dense(10)(inputs)\noutputs = tf.nn.relu(features=x)\nmodel = tf.keras.Model(inputs, outputs)\nmodel.compile(loss='categorical_crossentropy')\n";
+    expect(only(code, 'KL015').fixes).toEqual([]);
+  });
+
+  it('no one-hot wrapping of one fit among several, or past positional validation data', () => {
+    const base = "from tensorflow import keras\n(x, y), (vx, vy) = keras.datasets.mnist.load_data()\nmodel = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\nmodel.compile(loss='categorical_crossentropy')\n";
+    for (const fits of ['model.fit(x, y, epochs=1)\nmodel.fit(x, y, epochs=2)\n', 'model.fit(x, y, 32, 1, 1, None, 0.0, (vx, vy))\n']) {
+      expect(only(base + fits, 'KL006').fixes.map((f) => f.title), fits).toEqual(['Use sparse_categorical_crossentropy']);
+    }
+  });
+
+  it('removing the last list element keeps the comment after the one before it', () => {
+    const code = "from tensorflow import keras\nmodel = keras.Sequential([\n    keras.layers.Dense(10, activation='softmax'),  # head\n    keras.layers.Softmax()])\nmodel.compile(loss='categorical_crossentropy')\n";
+    expect(applyFix(code, only(code, 'KL014').fixes[0])).toBe(code.replace('    keras.layers.Softmax()])', '])'));
+  });
+});

@@ -88,7 +88,8 @@ function labelsFor(fits: FitCall[], head: Head, index: number, count: number): {
     found ??= labels;
     if (!arg) arg = fitLabelsArg(fit.call);
   }
-  return { labels: found, arg };
+  // The labels argument is what a fix would wrap: with several fits, wrapping one would leave the others.
+  return { labels: found, arg: fits.length === 1 ? arg : null };
 }
 
 function fitLabelsArg(call: SyntaxNode): SyntaxNode | null {

@@ -53,6 +53,11 @@ export function fileStyle(
   // A name imported only below the new import's place is not bound yet where a fix would use it.
   const usable = new Map(imports);
   for (const late of importStatements) if (late.startIndex > importInsertAt) for (const name of boundNames(late)) usable.delete(name);
+  // Nor is one imported only for type checkers (`if TYPE_CHECKING:` never runs).
+  for (const node of others) {
+    if (node.type !== 'if_statement' || !/^(?:typing\.)?TYPE_CHECKING$/.test(node.childForFieldName('condition')?.text ?? '')) continue;
+    for (const typingOnly of node.descendantsOfType(['import_statement', 'import_from_statement'])) for (const name of boundNames(typingOnly)) usable.delete(name);
+  }
   const paths = [...imports.values()];
   const from = (root: string) => paths.some((p) => p === root || p.startsWith(`${root}.`));
   // Keras imported only inside functions: their spelling, read from the text (tensorflow_datasets is no tensorflow).
@@ -240,6 +245,10 @@ export function deleteArgument(argument: SyntaxNode, text: string): TextEdit {
   }
   if (index > 0) {
     const prev = siblings[index - 1]!;
+    // A comment after the previous element stays: the last element goes from its own line start.
+    if (text.slice(prev.endIndex, argument.startIndex).includes('#') && /^[ \t]*$/.test(text.slice(lineStart, argument.startIndex))) {
+      return { start: lineStart, end: argument.endIndex, newText: '' };
+    }
     return { start: prev.endIndex, end: argument.endIndex, newText: '' };
   }
   if (index === 0 && siblings.length > 1) {
@@ -268,8 +277,9 @@ export function setActivation(activation: ActivationInfo, layer: LayerInfo | nul
       if (!activation.node) return null;
       const fn = activation.form === 'op' ? activation.node.childForFieldName('function') : activation.node;
       if (fn?.type !== 'attribute') return null;
-      // Other arguments of the op (`axis=`, `logits=`) may not exist for the new function.
-      if (activation.form === 'op' && (activation.node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment').length ?? 0) !== 1) return null;
+      // Other arguments of the op (`axis=`), or its input by keyword (`features=x`), may not exist for the new function.
+      const opArgs = activation.node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+      if (activation.form === 'op' && (opArgs.length !== 1 || opArgs[0].type === 'keyword_argument')) return null;
       // tf.tanh → tf.nn.softmax: TensorFlow has no tf.softmax.
       const object = fn.childForFieldName('object');
       if (name === 'softmax' && object?.type === 'identifier' && style.imports.get(object.text) === 'tensorflow') return [replaceNode(fn, `${object.text}.nn.softmax`)];

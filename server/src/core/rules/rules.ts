@@ -244,7 +244,9 @@ function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   const fitArgs = ctx.labelsArg?.parent?.type === 'keyword_argument' ? ctx.labelsArg.parent.parent : ctx.labelsArg?.parent;
   const validation = fitArgs?.namedChildren.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'validation_data')?.childForFieldName('value');
   const validationLabels = validation?.type === 'tuple' ? validation.namedChildren.filter((c) => c.type !== 'comment')[1] : undefined;
-  if (ctx.labelsArg && n !== null && (!validation || validationLabels)) {
+  // Past x and y, positional arguments may hold validation data too (fit's 8th parameter).
+  const positional = fitArgs?.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'keyword_argument').length ?? 0;
+  if (ctx.labelsArg && n !== null && (!validation || validationLabels) && positional <= 2) {
     const ref = memberReference(ctx.style, 'utils', 'to_categorical');
     const oneHot = (node: SyntaxNode) => replaceNode(node, `${ref.text}(${node.text}, ${n})`);
     const edits = [oneHot(ctx.labelsArg), ...(validationLabels ? [oneHot(validationLabels)] : []), ref.importEdit].filter((e): e is TextEdit => !!e);

@@ -487,33 +487,32 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     }
   });
 
-  it('adds an import to a script without top-level imports below its shebang, encoding line and docstring', () => {
+  /** Runs --fix in a scratch folder holding `files` (name → text) and expects each name's text to be `fixed` of it. */
+  function expectFixed(files: Record<string, string>, fixed: (name: string, text: string) => string): void {
     const dir = scratch();
-    const header = '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"""Train a classifier."""\n';
-    const body = "\ndef main():\n    from keras.models import Sequential\n    from keras.layers import Dense\n    from keras.losses import BinaryCrossentropy\n    m = Sequential([Dense(10, activation='softmax')])\n    m.compile(loss=BinaryCrossentropy())\n";
-    writeFileSync(join(dir, 'train.py'), header + body);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     keraslint(['check', '.', '--fix'], dir);
-    expect(readFileSync(join(dir, 'train.py'), 'utf8')).toBe(header + 'from keras.losses import CategoricalCrossentropy\n' + body.replace('loss=BinaryCrossentropy()', 'loss=CategoricalCrossentropy()'));
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(dir, name), 'utf8'), name).toBe(fixed(name, text));
+  }
+  const IMPORT_LINE = 'from keras.losses import CategoricalCrossentropy\n';
+  /** Imports only inside a function, and a BinaryCrossentropy() whose fix needs CategoricalCrossentropy. */
+  const IN_FUNCTION = "def main():\n    from keras.models import Sequential\n    from keras.layers import Dense\n    from keras.losses import BinaryCrossentropy\n    m = Sequential([Dense(10, activation='softmax')])\n    m.compile(loss=BinaryCrossentropy())\n";
+  const fixedLoss = (text: string) => text.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()');
+
+  it('adds an import to a script without top-level imports below its shebang, encoding line and docstring', () => {
+    const header = '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"""Train a classifier."""\n';
+    expectFixed({ 'train.py': header + '\n' + IN_FUNCTION }, () => header + IMPORT_LINE + '\n' + fixedLoss(IN_FUNCTION));
   });
 
   it('adds an import after the leading imports, above the code that uses it (not after a late import)', () => {
-    const dir = scratch();
     const head = 'from keras.models import Sequential\nfrom keras.layers import Dense\nfrom keras.losses import BinaryCrossentropy\n';
     const rest = "m = Sequential([Dense(10, activation='softmax')])\nm.compile(loss=BinaryCrossentropy())\nimport matplotlib.pyplot as plt\nplt.plot([1])\n";
-    writeFileSync(join(dir, 'late.py'), head + rest);
-    keraslint(['check', '.', '--fix'], dir);
-    expect(readFileSync(join(dir, 'late.py'), 'utf8')).toBe(head + 'from keras.losses import CategoricalCrossentropy\n' + rest.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()'));
+    expectFixed({ 'late.py': head + rest }, () => head + IMPORT_LINE + fixedLoss(rest));
   });
 
   it('finds the docstring by the parse: escaped quotes inside, or a one-line string', () => {
-    const dir = scratch();
-    const body = "def main():\n    from keras.models import Sequential\n    from keras.layers import Dense\n    from keras.losses import BinaryCrossentropy\n    m = Sequential([Dense(10, activation='softmax')])\n    m.compile(loss=BinaryCrossentropy())\n";
-    const docstrings = { 'escaped.py': '"""Usage: write \\"""\nlike this."""\n', 'one_line.py': "'Module doc.'\n" };
-    for (const [name, doc] of Object.entries(docstrings)) writeFileSync(join(dir, name), doc + body);
-    keraslint(['check', '.', '--fix'], dir);
-    for (const [name, doc] of Object.entries(docstrings)) {
-      expect(readFileSync(join(dir, name), 'utf8'), name).toBe(doc + 'from keras.losses import CategoricalCrossentropy\n' + body.replace('BinaryCrossentropy()', 'CategoricalCrossentropy()'));
-    }
+    const docstrings: Record<string, string> = { 'escaped.py': '"""Usage: write \\"""\nlike this."""\n', 'one_line.py': "'Module doc.'\n" };
+    expectFixed(Object.fromEntries(Object.entries(docstrings).map(([name, doc]) => [name, doc + IN_FUNCTION])), (name) => docstrings[name] + IMPORT_LINE + fixedLoss(IN_FUNCTION));
   });
 
   it('in a notebook without leading imports, adds an import in the docstring\'s cell, not above the next cell\'s magic', () => {

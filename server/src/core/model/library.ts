@@ -293,6 +293,12 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
   const activation = callableActivationName(c);
   if (activation) {
     const input = arg(args, 0, 'x', 'features', 'logits');
+    // A softmax over another axis (attention over time steps) normalises something else than the
+    // classes, and the rank is not tracked: what it outputs is unknown.
+    if (activation === 'softmax' || activation === 'log_softmax') {
+      const axis = arg(args, 1, 'axis', 'dim');
+      if (axis && axis.value.k !== 'none' && intOf(axis.value) !== -1) return UNKNOWN;
+    }
     if (input && input.value.k === 'tensor') {
       return { k: 'tensor', tensor: { layer: null, op: { name: activation, node, form: 'op' }, input: input.value.tensor, isInput: false, node } };
     }

@@ -443,6 +443,8 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
     case 'func':
       return method === '__call__' ? lib.inlineFunction(object, args, null) : UNKNOWN;
     case 'labels':
+      // Continuous values cast to an integer or bool type are no longer continuous (0/1 labels from uniform noise).
+      if (method === 'astype' && object.labels.format === 'continuous' && !/float|double|half/i.test(args.positional[0]?.node.text ?? args.keywords.get('dtype')?.node.text ?? '')) return UNKNOWN;
       if (['astype', 'reshape', 'flatten', 'ravel', 'squeeze', 'copy', 'to_numpy', 'numpy', 'tolist'].includes(method)) return object;
       if (method === 'argmax' && object.labels.format === 'onehot') return labels('int', object.labels.classes, shortCall(node), node);
       return UNKNOWN;

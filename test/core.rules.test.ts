@@ -706,3 +706,36 @@ describe('fifth round: what a fix may use and take', () => {
     expect(applyFix(code, only(code, 'KL014').fixes[0])).toBe(code.replace('    keras.layers.Softmax()])', '])'));
   });
 });
+
+describe('a metric fix never makes two metrics of the same name', () => {
+  it("KL013: 'accuracy' next to 'mae' is removed, not renamed to a second 'mae'", () => {
+    const code = "from tensorflow import keras\n(x, y), _ = keras.datasets.boston_housing.load_data()\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.compile(loss='mse', metrics=['mae', 'accuracy'])\nmodel.fit(x, y)\n";
+    const f = only(code, 'KL013');
+    expect(f.fixes[0].title).toBe("Remove 'accuracy' (mae is already measured)");
+    expect(f.fixes[0].applicability).toBe('safe');
+    const fixed = applyFix(code, f.fixes[0]);
+    expect(fixed).toContain("metrics=['mae']");
+    expect(check(fixed)).toEqual([]);
+  });
+
+  it("KL013: 'mean_absolute_error' counts as 'mae'; without it the metric is renamed", () => {
+    const code = "from tensorflow import keras\n(x, y), _ = keras.datasets.boston_housing.load_data()\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.compile(loss='mse', metrics=['accuracy', 'mean_absolute_error'])\nmodel.fit(x, y)\n";
+    expect(applyFix(code, only(code, 'KL013').fixes[0])).toContain("metrics=['mean_absolute_error']");
+    const alone = code.replace(", 'mean_absolute_error'", ", 'mse'");
+    expect(applyFix(alone, only(alone, 'KL013').fixes[0])).toContain("metrics=['mae', 'mse']");
+  });
+
+  it("KL001: 'accuracy' next to 'categorical_accuracy' is removed", () => {
+    const code = MNIST_ONEHOT.replace("metrics=['accuracy']", "metrics=['accuracy', 'categorical_accuracy']");
+    const f = only(code, 'KL001', { flavour: 'keras2' });
+    expect(f.fixes[0].title).toBe("Remove 'accuracy' (categorical_accuracy is already measured)");
+    expect(applyFix(code, f.fixes[0])).toContain("metrics=['categorical_accuracy']");
+  });
+
+  it('KL011: Accuracy() next to BinaryAccuracy() is removed', () => {
+    const code = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1, activation='sigmoid')])\nmodel.compile(loss='binary_crossentropy', metrics=[tf.keras.metrics.BinaryAccuracy(), tf.keras.metrics.Accuracy()])\n";
+    const f = only(code, 'KL011');
+    expect(f.fixes[0].title).toBe('Remove Accuracy (binary_accuracy is already measured)');
+    expect(applyFix(code, f.fixes[0])).toContain('metrics=[tf.keras.metrics.BinaryAccuracy()])');
+  });
+});

@@ -158,7 +158,7 @@ const METRIC_NAMES: Record<string, string> = {
   top_k_categorical_accuracy: 'top_k_categorical_accuracy', TopKCategoricalAccuracy: 'top_k_categorical_accuracy',
   sparse_top_k_categorical_accuracy: 'sparse_top_k_categorical_accuracy', SparseTopKCategoricalAccuracy: 'sparse_top_k_categorical_accuracy',
   Accuracy: 'Accuracy',
-  mae: 'mae', mse: 'mse', AUC: 'auc', auc: 'auc', Precision: 'precision', Recall: 'recall', precision: 'precision', recall: 'recall',
+  mae: 'mae', mean_absolute_error: 'mae', MeanAbsoluteError: 'mae', mse: 'mse', mean_squared_error: 'mse', MeanSquaredError: 'mse', AUC: 'auc', auc: 'auc', Precision: 'precision', Recall: 'recall', precision: 'precision', recall: 'recall',
 };
 
 /** A metric string/class/function name → canonical id; 'accuracy'/'acc' in any case → 'accuracy'. */

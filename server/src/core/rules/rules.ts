@@ -3,7 +3,7 @@
 import type { SyntaxNode } from '../syntax';
 import { RULES, ruleUrl } from '../catalog';
 import type { Head } from '../model/heads';
-import { CROSSENTROPY_LOSSES, LOSS_CLASS, REGRESSION_LOSSES, UNBOUNDED_ACTIVATIONS } from '../model/kerasNames';
+import { CROSSENTROPY_LOSSES, LOSS_CLASS, metricIdOf, REGRESSION_LOSSES, UNBOUNDED_ACTIVATIONS } from '../model/kerasNames';
 import type { LabelInfo, LayerInfo, LossInfo, MetricInfo } from '../model/values';
 import type { Finding, Fix, RelatedInfo, RuleId, TextEdit } from '../types';
 import { accuracyInShapeEra, ERA_NAMES, erasOf, type OutputContext } from './context';
@@ -385,7 +385,20 @@ function kl001(ctx: OutputContext, metric: MetricInfo): Finding | null {
   return finding('KL001', metric.node,
     `${capitalise(parts.join(' '))}. Name the metric: '${replacement}'.`,
     [headRelated(ctx), ...(ctx.lossArg ? [{ span: span(ctx.lossArg), message: `the loss: ${loss.id}` }] : []), ...labelsRelated(labels)],
-    [fix(`Use '${replacement}'`, metricEdit(metric, replacement, replacement, ctx.style))]);
+    [metricFix(ctx, metric, replacement, `Use '${replacement}'`, metricEdit(metric, replacement, replacement, ctx.style))]);
+}
+
+/**
+ * The fix that makes `metric` measure `replacement`, or, when the list already measures that, the
+ * one that removes it: a second metric of the same name is an error in tf.keras 2 ("Found two
+ * metrics with the same name"), and a duplicate column of numbers anywhere else.
+ */
+function metricFix(ctx: OutputContext, metric: MetricInfo, replacement: string, title: string, edits: TextEdit[] | null): Fix | null {
+  const id = metricIdOf(replacement, 'string');
+  const present = ctx.metrics.some((other) => other.node.id !== metric.node.id && other.id === id);
+  if (!present) return fix(title, edits);
+  if (metric.node.parent?.type !== 'list') return null;
+  return fix(`Remove ${metric.form === 'string' ? `'${metric.written}'` : metric.written} (${replacement} is already measured)`, [deleteArgument(metric.node, ctx.style.text)]);
 }
 
 function capitalise(text: string): string {
@@ -417,7 +430,7 @@ function kl011(ctx: OutputContext, metric: MetricInfo): Finding | null {
   return finding('KL011', metric.node,
     `${what}. Use ${replacement ? (metric.form === 'string' ? `'${replacement.str}'` : `${replacement.cls}()`) : 'an explicit accuracy metric'}.`,
     [headRelated(ctx)],
-    [replacement ? fix(`Use ${metric.form === 'string' ? replacement.str : replacement.cls}`, metricEdit(metric, replacement.str, replacement.cls, ctx.style)) : null]);
+    [replacement ? metricFix(ctx, metric, replacement.str, `Use ${metric.form === 'string' ? replacement.str : replacement.cls}`, metricEdit(metric, replacement.str, replacement.cls, ctx.style)) : null]);
 }
 
 function kl013(ctx: OutputContext, metric: MetricInfo): Finding | null {
@@ -427,7 +440,7 @@ function kl013(ctx: OutputContext, metric: MetricInfo): Finding | null {
   return finding('KL013', metric.node,
     `'${metric.written}' on a regression model (${loss.id}, a linear head, ${labelsPhrase(labels)}): accuracy counts exact matches of continuous values, so the number is meaningless. Use 'mae'.`,
     [headRelated(ctx), ...labelsRelated(labels)],
-    [fix("Use 'mae'", [replaceStringContent(metric.node, 'mae')])]);
+    [metricFix(ctx, metric, 'mae', "Use 'mae'", [replaceStringContent(metric.node, 'mae')])]);
 }
 
 function kl012(ctx: OutputContext): Finding | null {

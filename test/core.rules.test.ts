@@ -739,3 +739,33 @@ describe('a metric fix never makes two metrics of the same name', () => {
     expect(applyFix(code, f.fixes[0])).toContain('metrics=[tf.keras.metrics.BinaryAccuracy()])');
   });
 });
+
+describe('fixes towards a binary classifier', () => {
+  it('KL005 on a linear head with from_logits=True changes the loss only (no sigmoid before a logits loss)', () => {
+    const code = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nmodel.compile(loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True))\n";
+    const f = only(code, 'KL005');
+    expect(f.fixes[0].title).toBe('Use binary_crossentropy');
+    const fixed = applyFix(code, f.fixes[0]);
+    expect(fixed).toBe(code.replace('CategoricalCrossentropy', 'BinaryCrossentropy'));
+    expect(check(fixed)).toEqual([]);
+  });
+
+  it('are not safe when the labels hold more than two classes (cifar10 on one unit wants 10 units)', () => {
+    const code = "from tensorflow import keras\n(x, y), _ = keras.datasets.cifar10.load_data()\nmodel = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(1, activation='sigmoid')])\nmodel.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\nmodel.fit(x, y)\n";
+    expect(only(code, 'KL003').fixes[0].applicability).toBe('unsafe');
+    const onehot = "from tensorflow import keras\n(x, y), _ = keras.datasets.cifar10.load_data()\ny = keras.utils.to_categorical(y, 10)\nmodel = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(1)])\nmodel.compile(optimizer='adam', loss='categorical_crossentropy')\nmodel.fit(x, y)\n";
+    expect(only(onehot, 'KL005').fixes[0].applicability).toBe('unsafe');
+    const binary = "from tensorflow import keras\n(x, y), _ = keras.datasets.imdb.load_data()\nmodel = keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])\nmodel.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\nmodel.fit(x, y)\n";
+    expect(only(binary, 'KL003').fixes[0].applicability).toBe('safe');
+  });
+});
+
+describe('KL004 on a head whose labels hold more than two classes', () => {
+  it('offers sigmoid but leaves it out of --fix (the head needs more units: KL012)', () => {
+    const code = "from tensorflow import keras\n(x, y), _ = keras.datasets.cifar10.load_data()\nmodel = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(1, activation='softmax')])\nmodel.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\nmodel.fit(x, y)\n";
+    expect(only(code, 'KL004').fixes[0].applicability).toBe('unsafe');
+    expect(only(code, 'KL012').message).toContain('Use 10 units');
+    const binary = code.replace('cifar10', 'imdb');
+    expect(only(binary, 'KL004').fixes[0].applicability).toBe('safe');
+  });
+});

@@ -16,6 +16,7 @@ export function checkFacts(facts: ProgramFacts, style: FileStyle, flavour: Flavo
   const findings: Finding[] = [];
   const contracts: TrainingContract[] = [];
   const hints: AccuracyHint[] = [];
+  const manyClassHeads: (SyntaxNode | null | undefined)[] = [];
   for (const layer of facts.layers) {
     const f = checkLayer(layer, style);
     if (f) findings.push(f);
@@ -30,8 +31,17 @@ export function checkFacts(facts: ProgramFacts, style: FileStyle, flavour: Flavo
       hints.push(...hintsFor(context));
     }
     contracts.push(contractOf(compile.callee, contexts, flavour));
+    manyClassHeads.push(...contexts.filter((c) => c.labels?.classes != null && c.labels.classes > 2).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]));
   }
-  return { findings, contracts, hints };
+  return { findings: findings.map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? unsafeFixes(f) : f)), contracts, hints };
+}
+
+/**
+ * KL004's sigmoid is right for a binary output; on a head whose labels hold more classes (cifar10
+ * on Dense(1, activation='softmax')) the fix is more units (KL012), so --fix must not make it binary.
+ */
+function unsafeFixes(f: Finding): Finding {
+  return { ...f, fixes: f.fixes.map((fx) => ({ ...fx, applicability: 'unsafe' as const })) };
 }
 
 /** Options applied, duplicates dropped, everything in text order. */

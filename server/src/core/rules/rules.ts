@@ -213,7 +213,7 @@ function kl003(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   if (head.units === 1) {
     return finding('KL003', arg,
       `${loss.id} here, but the head at ${at(ctx, head.anchor)} is ${headPhrase(head)}: one sigmoid unit is a binary classifier. Use binary_crossentropy.`,
-      related, [renameLossFix(loss, BCE, ctx.style)]);
+      related, [renameLossFix(loss, BCE, ctx.style, binaryFixApplicability(ctx))]);
   }
   const activationFix = fix('Make the head softmax (single-label)', setActivation(head.activation, head.activationLayer, head.dense, 'softmax', ctx.style), 'unsafe');
   return finding('KL003', arg,
@@ -225,13 +225,23 @@ function kl005(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   const { head } = ctx;
   if (!CATEGORICAL.has(loss.id) || head.units !== 1) return null;
   const edits = renameLoss(loss, BCE, ctx.style);
+  // A loss given logits (from_logits=True) applies the sigmoid itself: the linear head stays.
+  const sigmoidHead = head.activation.name === 'sigmoid' || (loss.fromLogits === true && head.activation.name === 'linear');
   let headEdits: TextEdit[] | null = [];
-  if (head.activation.name !== 'sigmoid') headEdits = setActivation(head.activation, head.activationLayer, head.dense, 'sigmoid', ctx.style);
-  const title = head.activation.name === 'sigmoid' ? 'Use binary_crossentropy' : 'Use binary_crossentropy with a sigmoid head';
+  if (!sigmoidHead) headEdits = setActivation(head.activation, head.activationLayer, head.dense, 'sigmoid', ctx.style);
+  const title = sigmoidHead ? 'Use binary_crossentropy' : 'Use binary_crossentropy with a sigmoid head';
   return finding('KL005', arg,
     `${loss.id} on ${headPhrase(head)} (at ${at(ctx, head.anchor)}): over a single output the normalised probability is always 1, so the loss is identically 0 and nothing trains. Use binary_crossentropy with a sigmoid unit.`,
     [headRelated(ctx), ...labelsRelated(ctx.labels)],
-    [fix(title, edits && headEdits ? [...edits, ...headEdits] : null)]);
+    [fix(title, edits && headEdits ? [...edits, ...headEdits] : null, binaryFixApplicability(ctx))]);
+}
+
+/**
+ * A fix towards a binary classifier is right only when the problem may be binary: labels known to
+ * hold more classes (cifar10 on a 1-unit head) need more units (KL012), so --fix must not apply it.
+ */
+function binaryFixApplicability(ctx: OutputContext): Fix['applicability'] {
+  return ctx.labels?.classes != null && ctx.labels.classes > 2 ? 'unsafe' : 'safe';
 }
 
 function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {

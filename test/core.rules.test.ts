@@ -769,3 +769,32 @@ describe('KL004 on a head whose labels hold more than two classes', () => {
     expect(only(binary, 'KL004').fixes[0].applicability).toBe('safe');
   });
 });
+
+describe('a fix in code that several models run', () => {
+  const safety = (code: string, id: string, options = {}) => only(code, id, options).fixes.map((fx) => fx.applicability);
+
+  it('a helper building two models: the fix one of them asks for is unsafe (it would change the other)', () => {
+    const code = "from tensorflow import keras\ndef make(units, act):\n    return keras.Sequential([keras.layers.Dense(units, activation=act)])\na = make(10, 'softmax')\na.compile(optimizer='adam', loss='categorical_crossentropy')\nb = make(1, 'softmax')\nb.compile(optimizer='adam', loss='binary_crossentropy')\n";
+    expect(safety(code, 'KL004')).toEqual(['unsafe']);
+    const alike = code.replace("make(10, 'softmax')", "make(1, 'softmax')");
+    expect(analyzeText(alike).findings.filter((f) => f.ruleId === 'KL004').flatMap((f) => f.fixes.map((fx) => fx.applicability))).toEqual(['safe']);
+  });
+
+  it('a helper compiling for two heads: the loss fix for the softmax caller is unsafe', () => {
+    const code = "from tensorflow import keras\ndef build(head_act):\n    m = keras.Sequential([keras.layers.Dense(32, activation='relu'), keras.layers.Dense(10, activation=head_act)])\n    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m\nmulti_label = build('sigmoid')\nsingle_label = build('softmax')\n";
+    expect(safety(code, 'KL002')).toEqual(['unsafe']);
+    const once = code.replace("multi_label = build('sigmoid')\n", '');
+    expect(safety(once, 'KL002')).toEqual(['safe']);
+  });
+
+  it('a layer object two models share: the head fix for one is unsafe', () => {
+    const code = "from tensorflow import keras\ninputs = keras.Input((8,))\nshared = keras.layers.Dense(1)\nout = shared(inputs)\nclassifier = keras.Model(inputs, out)\nclassifier.compile(loss='categorical_crossentropy')\nregressor = keras.Model(inputs, out)\nregressor.compile(loss='mse')\n";
+    expect(safety(code, 'KL005')).toEqual(['unsafe']);
+    expect(safety(code.replace("regressor.compile(loss='mse')\n", ''), 'KL005')).toEqual(['safe']);
+  });
+
+  it('one metrics list for two different outputs: the metric fix for one output is unsafe', () => {
+    const code = "import keras\ninputs = keras.Input((8,))\nkind = keras.layers.Dense(10, activation='softmax', name='kind')(inputs)\ntags = keras.layers.Dense(5, activation='sigmoid', name='tags')(inputs)\nmodel = keras.Model(inputs, [kind, tags])\nmodel.compile(loss=['categorical_crossentropy', 'binary_crossentropy'], metrics=['accuracy'])\n";
+    expect(safety(code, 'KL001', { flavour: 'keras3' })).toEqual(['unsafe']);
+  });
+});

@@ -9,31 +9,36 @@ import type { Outcome } from './relocate';
 import { accuracyFor, ERA_NAMES, outputContexts, type Era, type OutputContext } from './rules/context';
 import type { FileStyle } from './rules/edits';
 import { checkHead, checkLayer, checkOutput } from './rules/rules';
+import { SharedCode } from './rules/sharedCode';
 import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, FlavourInfo, TrainingContract } from './types';
 
 /** The rules over what the interpreter found: findings, contracts and hints, not yet filtered. */
 export function checkFacts(facts: ProgramFacts, style: FileStyle, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
-  const findings: Finding[] = [];
+  const found = new SharedCode();
   const contracts: TrainingContract[] = [];
   const hints: AccuracyHint[] = [];
-  const manyClassHeads: (SyntaxNode | null | undefined)[] = [];
+  const allContexts: OutputContext[] = [];
   for (const layer of facts.layers) {
     const f = checkLayer(layer, style);
-    if (f) findings.push(f);
+    if (f) found.add(f, { layers: [layer] });
   }
   for (const model of facts.models) {
-    for (const head of headsOf(model) ?? []) findings.push(...checkHead(head, style, describe));
+    for (const head of headsOf(model) ?? []) {
+      for (const f of checkHead(head, style, describe)) found.add(f, { layers: [head.dense, head.activationLayer, head.secondSoftmax?.layer] });
+    }
   }
   for (const compile of facts.compiles) {
     const contexts = outputContexts(compile, facts.fits, flavour, style, describe);
     for (const context of contexts) {
-      findings.push(...checkOutput(context));
+      for (const f of checkOutput(context)) found.add(f, { context });
       hints.push(...hintsFor(context));
     }
     contracts.push(contractOf(compile.callee, contexts, flavour));
-    manyClassHeads.push(...contexts.filter((c) => c.labels?.classes != null && c.labels.classes > 2).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]));
+    allContexts.push(...contexts);
   }
-  return { findings: findings.map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? unsafeFixes(f) : f)), contracts, hints };
+  const manyClassHeads = allContexts.filter((c) => c.labels?.classes != null && c.labels.classes > 2).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
+  const findings = found.findings(facts.layers, allContexts).map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? unsafeFixes(f) : f));
+  return { findings, contracts, hints };
 }
 
 /**

@@ -1,0 +1,72 @@
+// Fixes that edit code more than one model runs: a helper that builds and compiles a model for
+// several callers (`make(10, 'softmax')` and `make(1, 'softmax')`), a layer object two models
+// share, one compile for two outputs. A fix one of them asks for changes the others too, so --fix
+// may apply it only when every one of them asks for that very edit; otherwise it is still offered,
+// as unsafe.
+import type { LayerInfo } from '../model/values';
+import type { SyntaxNode } from '../syntax';
+import type { Finding, TextEdit } from '../types';
+import type { OutputContext } from './context';
+
+/** Where a finding comes from: one compiled output (loss, metrics, labels), or layers (KL004, KL014). */
+export type Producer = { context: OutputContext } | { layers: readonly (LayerInfo | null | undefined)[] };
+
+/** A piece of code (a layer's or a compile's call) and the outputs or layer objects that run it. */
+interface SharedNode {
+  node: SyntaxNode;
+  users: Set<object>;
+}
+
+export class SharedCode {
+  /** The edits each output or layer object asked for, as `start:end:text`. */
+  private readonly asked = new Map<object, Set<string>>();
+  private readonly produced: { finding: Finding; by: Producer }[] = [];
+
+  add(finding: Finding, by: Producer): void {
+    this.produced.push({ finding, by });
+    const users = 'context' in by ? [by.context] : by.layers.filter((l): l is LayerInfo => !!l);
+    for (const user of users) {
+      let edits = this.asked.get(user);
+      if (!edits) this.asked.set(user, (edits = new Set()));
+      for (const fix of finding.fixes) for (const edit of fix.edits) edits.add(key(edit));
+    }
+  }
+
+  /**
+   * The findings added, with a safe fix made unsafe when one of its edits lies in code that other
+   * users run and not all of them asked for it. An output's fix is weighed against the outputs
+   * running the same compile or head layer; a layer fix against the layer objects made by the same
+   * call (a helper called twice).
+   */
+  findings(layers: readonly LayerInfo[], contexts: readonly OutputContext[]): Finding[] {
+    const byLayers = sharedNodes(layers.map((layer) => [layer.call, layer]));
+    const byOutputs = sharedNodes(contexts.flatMap((c) => [c.compile.call, c.head.dense?.call, c.head.activationLayer?.call].map((node): [SyntaxNode | null | undefined, object] => [node, c])));
+    return this.produced.map(({ finding, by }) => {
+      const shared = 'context' in by ? byOutputs : byLayers;
+      if (shared.length === 0 || !finding.fixes.some((fix) => fix.applicability === 'safe' && fix.edits.some((edit) => this.disputed(edit, shared)))) return finding;
+      return { ...finding, fixes: finding.fixes.map((fix) => (fix.applicability === 'safe' && fix.edits.some((edit) => this.disputed(edit, shared)) ? { ...fix, applicability: 'unsafe' as const } : fix)) };
+    });
+  }
+
+  /** Whether some user of code holding the edit did not ask for it. */
+  private disputed(edit: TextEdit, shared: readonly SharedNode[]): boolean {
+    const wanted = key(edit);
+    return shared.some(({ node, users }) => node.startIndex <= edit.start && edit.end <= node.endIndex && [...users].some((user) => !this.asked.get(user)?.has(wanted)));
+  }
+}
+
+function key(edit: TextEdit): string {
+  return `${edit.start}:${edit.end}:${edit.newText}`;
+}
+
+/** The nodes with more than one user. */
+function sharedNodes(uses: readonly [SyntaxNode | null | undefined, object][]): SharedNode[] {
+  const byId = new Map<number, SharedNode>();
+  for (const [node, user] of uses) {
+    if (!node) continue;
+    const entry = byId.get(node.id);
+    if (entry) entry.users.add(user);
+    else byId.set(node.id, { node, users: new Set([user]) });
+  }
+  return [...byId.values()].filter((entry) => entry.users.size > 1);
+}

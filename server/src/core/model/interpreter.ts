@@ -5,7 +5,7 @@
 // and merge with the state before them. Anything the interpreter does not model is UNKNOWN.
 import type { SyntaxNode } from '../syntax';
 import { BARE_KERAS_NAMES } from './kerasNames';
-import { callLibrary, callMethod, getAttribute, subscriptValue, type CallArgs, type Library } from './library';
+import { callLibrary, callMethod, getAttribute, modelOf, subscriptValue, type CallArgs, type Library } from './library';
 import { elementNodes, Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
 
 export interface ProgramFacts {
@@ -44,6 +44,9 @@ export class Interpreter implements Library {
   private inlineCalls = 0;
   private inlineCallsInRun = 0;
   private readonly calledDefs = new Set<number>();
+  /** Values changed in place (see markChanged); `anyChanged` keeps the common case to one test. */
+  private readonly changed = new WeakSet<Value>();
+  private anyChanged = false;
   private readonly allDefs: { def: SyntaxNode; scope: Scope; owner: SyntaxNode | null }[] = [];
 
   constructor() {
@@ -352,6 +355,18 @@ export class Interpreter implements Library {
         if (!object || !attr) return;
         const owner = this.evalExpression(object, scope);
         if (owner.k === 'instance') owner.attrs.set(attr, value);
+        // `layer.activation = ...`, `model.layers[-1].activation = ...`: the head is no longer what was built.
+        if (attr === 'activation') {
+          if (owner.k === 'layer') owner.layer.activation = { name: 'unknown', node: null, form: 'absent' };
+          const model = modelOf(this.evalExpression(rootOf(object), scope));
+          if (model) model.uncertain = true;
+        }
+        return;
+      }
+      case 'subscript': {
+        // `y[y > 0] = 1`, `cfg['classes'] = 100`: changed in place.
+        const object = target.childForFieldName('value');
+        if (object) this.markChanged(this.evalExpression(object, scope));
         return;
       }
       default:
@@ -365,9 +380,17 @@ export class Interpreter implements Library {
     if (this.nesting >= MAX_NESTING) return UNKNOWN;
     this.nesting++;
     try {
-      return this.evalNested(node, scope);
+      const value = this.evalNested(node, scope);
+      return this.anyChanged && this.changed.has(value) ? UNKNOWN : value;
     } finally {
       this.nesting--;
+    }
+  }
+
+  markChanged(value: Value): void {
+    if (value.k === 'seq' || value.k === 'dict' || value.k === 'labels' || value.k === 'features') {
+      this.changed.add(value);
+      this.anyChanged = true;
     }
   }
 
@@ -380,6 +403,7 @@ export class Interpreter implements Library {
         const right = node.childForFieldName('right');
         if (right) this.evalExpression(right, scope);
         if (left?.type === 'identifier') scope.vars.set(left.text, UNKNOWN);
+        if (left?.type === 'subscript') this.bindTarget(left, UNKNOWN, scope);
         return UNKNOWN;
       }
       case 'identifier':
@@ -565,6 +589,9 @@ export class Interpreter implements Library {
         args.positional.push({ node: child, value: this.evalExpression(child, scope) });
       }
     }
+    // numpy's `out=` argument is written in place (np.round(y, out=y)).
+    const out = args.keywords.get('out');
+    if (out) this.markChanged(out.value);
     return args;
   }
 
@@ -789,4 +816,14 @@ export function sameValue(a: Value, b: Value): boolean {
 function mergedValue(values: (Value | undefined)[]): Value {
   const first = values[0];
   return first !== undefined && values.every((v) => v !== undefined && sameValue(v, first)) ? first : UNKNOWN;
+}
+
+/** The name an attribute or subscript chain starts from (`model` in `model.layers[-1]`). */
+function rootOf(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  for (;;) {
+    const inner = current.type === 'attribute' ? current.childForFieldName('object') : current.type === 'subscript' ? current.childForFieldName('value') : null;
+    if (!inner) return current;
+    current = inner;
+  }
 }

@@ -32,7 +32,12 @@ export interface Library {
   inlineFunction(fn: Extract<Value, { k: 'func' }>, args: CallArgs, self: Value | null): Value;
   findMethod(cls: Extract<Value, { k: 'class' }>, name: string): Extract<Value, { k: 'func' }> | null;
   classIsLoss(cls: Extract<Value, { k: 'class' }>): boolean;
+  /** `value` was changed in place: what it held is no longer known, through any name. */
+  markChanged(value: Value): void;
 }
+
+/** Methods that change their object in place (dicts, lists, numpy arrays). */
+const CHANGING_METHODS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear', 'fill', 'put', 'itemset', 'resize', '__setitem__', 'append', 'extend', 'insert', 'remove']);
 
 function arg(args: CallArgs, index: number, ...names: string[]): ArgValue | null {
   for (const name of names) {
@@ -234,6 +239,8 @@ export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | nu
 
 export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
+  // numpy's in-place writers: np.place(y, y > 1, 1), np.copyto(y, ...).
+  if (/^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
   const fnNode = node.type === 'call' ? node.childForFieldName('function') : null;
   const nameNode = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute') : fnNode;
 
@@ -424,6 +431,7 @@ function application(lib: Library, args: CallArgs, node: SyntaxNode): Value {
 // ---- methods on values -----------------------------------------------------------------------
 
 export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
+  if (CHANGING_METHODS.has(method)) lib.markChanged(object);
   const model = modelOf(object);
   if (object.k === 'instance') {
     // self.dense(x): a layer (or any callable) stored as an attribute.

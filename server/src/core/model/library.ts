@@ -184,8 +184,26 @@ function lossObject(lib: Library, className: string, args: CallArgs, node: Synta
   return { k: 'loss', loss };
 }
 
+/**
+ * What a user loss (a function, or a Loss subclass's `call`) is run with: its own y_true and
+ * y_pred, each a value of its own, so that a Keras loss called inside can tell whether it gets
+ * them untouched. `categorical_crossentropy(y_true, tf.nn.softmax(y_pred))` applies its own
+ * softmax, `...(tf.one_hot(y_true, 10), y_pred)` reads other labels: the user loss is then unknown.
+ */
+const OWN_Y_TRUE: Value = { k: 'unknown' };
+const OWN_Y_PRED: Value = { k: 'unknown' };
+
+function userLossArguments(node: SyntaxNode): CallArgs {
+  return { positional: [{ node, value: OWN_Y_TRUE }, { node, value: OWN_Y_PRED }], keywords: new Map(), node };
+}
+
+function getsOwnTargets(args: CallArgs): boolean {
+  return arg(args, 0, 'y_true', 'target')?.value === OWN_Y_TRUE && arg(args, 1, 'y_pred', 'output')?.value === OWN_Y_PRED;
+}
+
 /** A loss function called directly (inside a user loss): `losses.categorical_crossentropy(y, p, from_logits=True)`. */
 function lossCall(id: string, args: CallArgs, node: SyntaxNode): Value {
+  if (!getsOwnTargets(args)) return UNKNOWN;
   const fromLogits = arg(args, 2, 'from_logits');
   return {
     k: 'loss',
@@ -210,14 +228,14 @@ export function lossFromValue(lib: Library, value: Value, node: SyntaxNode): Los
     }
     case 'func': {
       // A user loss function: what its body returns, when it returns one known loss.
-      const out = lib.inlineFunction(value, { positional: [{ node, value: UNKNOWN }, { node, value: UNKNOWN }], keywords: new Map(), node: value.def }, null);
+      const out = lib.inlineFunction(value, userLossArguments(value.def), null);
       return out.k === 'loss' ? { ...out.loss, form: 'wrapper', node, nameNode: null, fromLogitsNode: null } : null;
     }
     case 'instance': {
       if (!lib.classIsLoss(value.cls)) return null;
       const call = lib.findMethod(value.cls, 'call');
       if (!call) return null;
-      const out = lib.inlineFunction(call, { positional: [{ node, value: UNKNOWN }, { node, value: UNKNOWN }], keywords: new Map(), node: call.def }, value);
+      const out = lib.inlineFunction(call, userLossArguments(call.def), value);
       return out.k === 'loss' ? { ...out.loss, form: 'wrapper', node, nameNode: null, fromLogitsNode: null } : null;
     }
     default:
@@ -450,6 +468,9 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
       return UNKNOWN;
     case 'func':
       return method === '__call__' ? lib.inlineFunction(object, args, null) : UNKNOWN;
+    case 'loss':
+      // A loss object called inside a user loss (`return self.ce(y_true, y_pred)`) is that loss, given the targets untouched.
+      return method === '__call__' && getsOwnTargets(args) ? { k: 'loss', loss: { ...object.loss, form: 'wrapper', node, nameNode: null, fromLogitsNode: null } } : UNKNOWN;
     case 'labels':
       // Continuous values cast to an integer or bool type are no longer continuous (0/1 labels from uniform noise).
       if (method === 'astype' && object.labels.format === 'continuous' && !/float|double|half/i.test(args.positional[0]?.node.text ?? args.keywords.get('dtype')?.node.text ?? '')) return UNKNOWN;

@@ -143,6 +143,11 @@ describe('check: SARIF output', () => {
     const kl007 = only.results.find((r: { ruleId: string }) => r.ruleId === 'KL007');
     expect(kl007.properties).toEqual({ cell: 6 });
     expect(kl007.level).toBe('error');
+    // Related places in other cells name their own cell (rows are within it).
+    expect(kl007.relatedLocations.map((l: { physicalLocation: { region: { startLine: number } }; properties: unknown }) => [l.physicalLocation.region.startLine, l.properties])).toEqual([
+      [3, { cell: 3 }],
+      [4, { cell: 4 }],
+    ]);
   });
 
   it('files that cannot be checked become tool notifications, still valid SARIF', () => {

@@ -104,7 +104,13 @@ export function formatSarif(run: Run): string {
       locations: [{ physicalLocation: { artifactLocation: artifactUri(file.path), region: region(f.location, f.endLocation) } }],
       relatedLocations: f.finding.related.map((r, id) => {
         const { start, end } = f.related[id];
-        return { id, message: { text: r.message }, physicalLocation: { artifactLocation: artifactUri(file.path), region: region(start.location, end.location) } };
+        return {
+          id,
+          message: { text: r.message },
+          physicalLocation: { artifactLocation: artifactUri(file.path), region: region(start.location, end.location) },
+          // A related place may be in another cell than the result (the head in cell 3, the compile in cell 4).
+          ...(start.cell === null ? {} : { properties: { cell: start.cell } }),
+        };
       }),
       // SARIF has no notebook cells: rows are within the cell named here.
       ...(f.cell === null ? {} : { properties: { cell: f.cell } }),

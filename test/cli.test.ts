@@ -230,6 +230,22 @@ describe('suppression and configuration', () => {
     expect(items.map((i: { code: string; severity: string }) => `${i.code} ${i.severity}`)).toEqual(['KL002 error']);
   });
 
+  it('exclude takes names, relative paths and globs; enable = false leaves a project out of folder walks', () => {
+    const dir = folder();
+    for (const rel of ['train.py', 'model_test.py', 'nb/scratch/a.py', 'nb/keep.py', 'nb/explore.ipynb', 'gen/deep/x.py', 'sub/b.py']) {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), rel.endsWith('.ipynb') ? JSON.stringify({ cells: [{ cell_type: 'code', source: script, metadata: {}, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 }) : script);
+    }
+    const checked = () => [...new Set(locations(keraslint(['check', '.'], dir).stdout).map((l) => l.split(':')[0]))];
+    expect(checked()).toEqual(['gen/deep/x.py', 'model_test.py', 'nb/explore.ipynb', 'nb/keep.py', 'nb/scratch/a.py', 'sub/b.py', 'train.py']);
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.keras-lint]\nexclude = ["*_test.py", "nb/*.ipynb", "scratch", "**/deep"]\n');
+    expect(checked()).toEqual(['nb/keep.py', 'sub/b.py', 'train.py']);
+    writeFileSync(join(dir, 'sub', 'pyproject.toml'), '[tool.keras-lint]\nenable = false\n');
+    expect(checked()).toEqual(['nb/keep.py', 'train.py']);
+    // Named on the command line, a file is checked (as Ruff does without --force-exclude).
+    expect(locations(keraslint(['check', 'sub/b.py', 'model_test.py'], dir).stdout).map((l) => l.split(':')[0])).toEqual(['model_test.py', 'sub/b.py']);
+  });
+
   it('workspace pins choose the flavour (requirements.txt)', () => {
     const dir = folder(true);
     writeFileSync(join(dir, 'requirements.txt'), 'tensorflow==2.16.1\n');

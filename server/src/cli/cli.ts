@@ -168,14 +168,35 @@ class ConfigReporter {
     return loaded;
   }
 
-  /** `exclude` entries are paths relative to the pyproject.toml, or bare file/folder names. */
+  /**
+   * Whether a file or folder met in a folder walk is left out: its project says `enable = false`,
+   * or an `exclude` entry matches it. Entries are globs (`*`, `?`, `**`), as in Ruff: one with a
+   * `/` is a path relative to the pyproject.toml (a folder's match leaves out what is inside),
+   * one without matches a file or folder name anywhere below it.
+   */
   excludes(path: string): boolean {
     const loaded = this.forFile(path);
-    if (!loaded.path || !loaded.config.exclude?.length) return false;
-    const rel = relative(dirname(loaded.path), path).split(sep).join('/');
+    if (!loaded.path) return false;
+    if (loaded.config.enable === false) return true;
+    if (!loaded.config.exclude?.length) return false;
+    const parts = relative(dirname(loaded.path), path).split(sep);
     return loaded.config.exclude.some((entry) => {
-      const e = entry.replace(/^\.\//, '').replace(/\/$/, '');
-      return rel === e || rel.startsWith(`${e}/`) || (!e.includes('/') && rel.split('/').includes(e));
+      const pattern = entry.replace(/^\.\//, '').replace(/\/$/, '');
+      const matches = globPattern(pattern);
+      if (!pattern.includes('/')) return parts.some((part) => matches.test(part));
+      return parts.some((_, i) => matches.test(parts.slice(0, i + 1).join('/')));
     });
   }
+}
+
+/** A glob as a regular expression over a `/`-separated path: `**` any folders, `*` and `?` within one name. */
+function globPattern(glob: string): RegExp {
+  const source = glob.replace(/\*\*\/|\*\*|\*|\?|[.+^${}()|[\]\\]/g, (token) => {
+    if (token === '**/') return '(?:.*/)?';
+    if (token === '**') return '.*';
+    if (token === '*') return '[^/]*';
+    if (token === '?') return '[^/]';
+    return `\\${token}`;
+  });
+  return new RegExp(`^${source}$`);
 }

@@ -22,6 +22,10 @@ describe('flavour from pinned requirements', () => {
     ['tensorflow-gpu', '==2.3.1', 'tf-keras2'],
     ['tensorflow', '>=2.10,<2.16', 'tf-keras2'],
     ['tensorflow', '==2.16.1', 'keras3'],
+    ['keras', '>=3.0', 'keras3'], // a lower bound alone reaches only later versions
+    ['keras', '>3.1', 'keras3'],
+    ['tensorflow', '>=2.16', 'keras3'],
+    ['tensorflow-cpu', '>=2.17.0', 'keras3'],
     ['tf_keras', '', 'tf-keras2'],
   ])('%s%s → %s', (pkg, spec, flavour) => {
     expect(flavourOfRequirement(pkg, spec)).toBe(flavour);
@@ -33,6 +37,8 @@ describe('flavour from pinned requirements', () => {
     ['tensorflow', '==2.*'], // 2.0 is keras2, 2.16 is keras3
     ['keras', '>=2.3,<3'], // spans keras2 and tf-keras2
     ['keras', '~=2.3'], // 2.3 up to any 2.x
+    ['keras', '>=2.6'], // tf-keras2 up to Keras 3
+    ['keras', '<3'], // no lower bound
     ['keras-tuner', '==1.0.0'],
     ['numpy', '==1.19'],
   ])('%s%s pins no flavour', (pkg, spec) => {

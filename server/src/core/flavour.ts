@@ -20,7 +20,8 @@ type Version = [number, number];
 
 /**
  * The versions a specifier can select, as the bounds that matter: `==2.3.1`, `==2.3.*`, `~=2.3`,
- * `>=2.2,<2.4`. A bare `>=2.2` is open-ended (it may install Keras 3), so it pins nothing.
+ * `>=2.2,<2.4`. A lower bound alone reaches every later version: `>=2.2` spans flavours (it may
+ * install Keras 3) and pins nothing, `keras>=3.0` or `tensorflow>=2.16` can only be Keras 3.
  */
 function pinnedVersions(spec: string): Version[] | null {
   const clauses = spec.split(',').map((c) => c.trim()).filter(Boolean);
@@ -41,7 +42,7 @@ function pinnedVersions(spec: string): Version[] | null {
     if (op === '>=' || op === '>') low = [major, minor ?? 0];
     if (op === '<' || op === '<=') high = op === '<' && (minor ?? 0) > 0 ? [major, (minor ?? 0) - 1] : op === '<' ? [major - 1, 99] : [major, minor ?? 99];
   }
-  return low && high ? [low, high] : null;
+  return low ? [low, high ?? [99, 99]] : null;
 }
 
 function kerasFlavour([major, minor]: Version): Flavour {

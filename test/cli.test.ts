@@ -216,6 +216,16 @@ describe('suppression and configuration', () => {
     expect(locations(keraslint(['check', '.'], dir).stdout)).toEqual(['b.py:4:20: KL002']);
   });
 
+  it('a statement continued with backslashes takes its noqa at the end of its last line (noqa_row says which)', () => {
+    const dir = folder();
+    const continued = script.replace("loss='binary_crossentropy', optimizer='adam')", "loss='binary_crossentropy', \\\n              optimizer='adam')");
+    writeFileSync(join(dir, 'a.py'), continued);
+    const items = JSON.parse(keraslint(['check', 'a.py', '--format', 'json'], dir).stdout);
+    expect(items.map((i: { code: string; location: { row: number }; noqa_row: number }) => [i.code, i.location.row, i.noqa_row])).toEqual([['KL002', 4, 5]]);
+    writeFileSync(join(dir, 'a.py'), continued.replace("optimizer='adam')", "optimizer='adam')  # noqa: KL002"));
+    expect(keraslint(['check', 'a.py'], dir).stdout).toBe('All checks passed!\n');
+  });
+
   it('[tool.keras-lint] in pyproject.toml: ignore, select and severity; problems are warned about', () => {
     const dir = folder();
     writeFileSync(join(dir, 'train.py'), script);

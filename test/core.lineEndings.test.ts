@@ -50,12 +50,17 @@ describe('line endings', () => {
     expect(noqa.split(eol)[5]).toBe("model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])  # noqa: KL002");
   });
 
-  it('offers no noqa comment for a line that goes on with a backslash (nothing may follow one)', () => {
-    const text = "from keras.losses import BinaryCrossentropy\nm = Sequential([Dense(10, activation='softmax')])\nm.compile(loss='binary_crossentropy', \\\n          metrics=['accuracy'])\n";
-    const kl002 = analyzeText(text).findings.find((f) => f.ruleId === 'KL002')!;
-    expect(noqaEdit(text, kl002.span.start, 'KL002')).toBeNull();
-    const kl001 = analyzeText(text).findings.find((f) => f.ruleId === 'KL001')!;
-    expect(applyEdits(text, [noqaEdit(text, kl001.span.start, 'KL001')!])).toContain("metrics=['accuracy'])  # noqa: KL001\n");
+  it('puts the noqa comment of a line that goes on with a backslash at the end of the continuation, and honours it there', () => {
+    for (const eol of Object.values(BREAKS)) {
+      const text = ["from keras.losses import BinaryCrossentropy", "m = Sequential([Dense(10, activation='softmax')])", "m.compile(loss='binary_crossentropy', \\", "          optimizer='adam', \\", "          metrics=['accuracy'])", ''].join(eol);
+      const kl002 = analyzeText(text).findings.find((f) => f.ruleId === 'KL002')!;
+      const suppressed = applyEdits(text, [noqaEdit(text, kl002.span.start, 'KL002')!]);
+      expect(suppressed.split(eol)[4], JSON.stringify(eol)).toBe("          metrics=['accuracy'])  # noqa: KL002");
+      expect(analyzeText(suppressed).findings.filter((f) => !isSuppressed(suppressed, f)).map((f) => f.ruleId)).toEqual(['KL001']);
+    }
+    // A backslash that ends a comment continues nothing.
+    const comment = "m = Sequential([Dense(10, activation='softmax')])\nm.compile(loss='binary_crossentropy')  # see \\\nx = 1  # noqa\n";
+    expect(analyzeText(comment).findings.filter((f) => !isSuppressed(comment, f)).map((f) => f.ruleId)).toEqual(['KL002']);
   });
 
   it('a notebook cell that starts with a magic line keeps the rest of its lines, whatever ends them', () => {

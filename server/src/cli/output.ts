@@ -75,7 +75,7 @@ export function formatJson(run: Run): string {
         },
         location: f.location,
         message: f.finding.message,
-        noqa_row: f.location.row,
+        noqa_row: f.noqaRow,
         severity: f.finding.severity,
         url: f.finding.url,
       };

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { analyzeNotebook, analyzeText } from '../core/analyze';
 import { LineIndex } from '../core/lineIndex';
 import { locateInCell, parseIpynb, type VirtualNotebook } from '../core/notebook';
-import { isSuppressed } from '../core/suppression';
+import { isSuppressed, noqaLineAround } from '../core/suppression';
 import type { AnalysisOptions, Finding, Span } from '../core/types';
 
 /** Larger files are reported, not analysed: nobody writes a 10 MB Keras script by hand. */
@@ -51,6 +51,8 @@ export interface LocatedFinding {
   cell: number | null;
   location: Location;
   endLocation: Location;
+  /** The row (of the script, or of the cell) where a `# noqa` comment for it goes. */
+  noqaRow: number;
   /** Where the edits of the finding's first fix start and end (the JSON report shows that fix). */
   fixEdits: { start: Place; end: Place }[];
   /** Where its related spans start and end. */
@@ -111,7 +113,8 @@ export function checkSource(source: Source, options: AnalysisOptions): CheckedSo
     const result = analyzeText(source.text, options);
     const index = new LineIndex(source.text);
     const locate = (offset: number): Place => ({ cell: null, location: toLocation(source.text, index, offset) });
-    const findings = result.findings.filter((f) => !isSuppressed(source.text, f)).map((f) => located(f, locate));
+    const noqaRow = (f: Finding) => locate(noqaLineAround(source.text, f.span.start).start).location.row;
+    const findings = result.findings.filter((f) => !isSuppressed(source.text, f)).map((f) => located(f, locate, noqaRow(f)));
     return { findings, hasSyntaxErrors: result.hasSyntaxErrors };
   }
   const { notebook, result } = analyzeNotebook(source.cells, options, source.cellNumbers);
@@ -120,11 +123,16 @@ export function checkSource(source: Source, options: AnalysisOptions): CheckedSo
     const { cell, offset: local } = locateInCell(notebook, offset);
     return { cell: source.cellNumbers[cell], location: toLocation(source.cells[cell], indexes[cell], local) };
   };
-  const findings = result.findings.filter((f) => !suppressedInCell(source, notebook, f)).map((f) => located(f, locate));
+  const noqaRow = (f: Finding) => {
+    const { cell, offset } = locateInCell(notebook, f.span.start);
+    return toLocation(source.cells[cell], indexes[cell], noqaLineAround(source.cells[cell], offset).start).row;
+  };
+  const findings = result.findings.filter((f) => !suppressedInCell(source, notebook, f)).map((f) => located(f, locate, noqaRow(f)));
   return { findings, hasSyntaxErrors: result.hasSyntaxErrors };
 }
 
-function located(finding: Finding, locate: (offset: number) => Place): LocatedFinding {
+/** `noqaRow`: the row a `# noqa` for the finding goes on (past a backslash continuation). */
+function located(finding: Finding, locate: (offset: number) => Place, noqaRow: number): LocatedFinding {
   const start = locate(finding.span.start);
   const end = locate(finding.span.end);
   const place = (span: Span) => ({ start: locate(span.start), end: locate(span.end) });
@@ -133,6 +141,7 @@ function located(finding: Finding, locate: (offset: number) => Place): LocatedFi
     cell: start.cell,
     location: start.location,
     endLocation: end.location,
+    noqaRow,
     fixEdits: (finding.fixes[0]?.edits ?? []).map(place),
     related: finding.related.map((r) => place(r.span)),
   };

@@ -1,5 +1,6 @@
 // `# noqa` comments, Ruff's convention: `# noqa` silences every rule on its line, `# noqa: KL001,
-// KL002` only those. A finding is matched on the line where it starts.
+// KL002` only those. A finding is matched on the line where it starts, or, when that line goes on
+// with a backslash (where no comment may follow), on the last line of the continuation.
 import type { Finding } from './types';
 
 const NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/i;
@@ -21,18 +22,31 @@ function lineAround(text: string, offset: number): { start: number; end: number 
   return { start, end };
 }
 
+/** The line whose `# noqa` covers `offset`: its own, or the last line of its backslash continuation. */
+export function noqaLineAround(text: string, offset: number): { start: number; end: number } {
+  let line = lineAround(text, offset);
+  for (;;) {
+    const content = text.slice(line.start, line.end);
+    // A backslash ending a comment continues nothing.
+    if (!/\\[ \t]*$/.test(content) || content.includes('#') || line.end >= text.length) return line;
+    const next = line.end + (text.startsWith('\r\n', line.end) ? 2 : 1);
+    if (next > text.length) return line;
+    line = lineAround(text, next);
+  }
+}
+
 export function isSuppressed(text: string, finding: Finding): boolean {
-  const { start: lineStart, end: lineEnd } = lineAround(text, finding.span.start);
+  const { start: lineStart, end: lineEnd } = noqaLineAround(text, finding.span.start);
   const codes = noqaCodesOnLine(text.slice(lineStart, lineEnd));
   return codes === 'all' || (codes !== null && codes.has(finding.ruleId));
 }
 
 /**
- * The edit that adds `# noqa: <id>` to the line holding `offset` (or extends an existing one); null
- * when the line goes on with a backslash, where nothing may follow it.
+ * The edit that adds `# noqa: <id>` to the line covering `offset` (or extends an existing one);
+ * null when even the last line of a backslash continuation ends with one (the end of the text).
  */
 export function noqaEdit(text: string, offset: number, id: string): { start: number; end: number; newText: string } | null {
-  const { start: lineStart, end: lineEnd } = lineAround(text, offset);
+  const { start: lineStart, end: lineEnd } = noqaLineAround(text, offset);
   const line = text.slice(lineStart, lineEnd);
   if (/\\\s*$/.test(line)) return null;
   const match = NOQA.exec(line);

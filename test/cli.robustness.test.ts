@@ -3,7 +3,7 @@
 // is still checked, and the exit code is 1 (2 only for usage errors). `--fix` never loses data:
 // atomic writes, no temp files left, files whose fixes would break them left byte for byte.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -412,6 +412,27 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     expect(names(dir)).toEqual(['.git', 'train.py']);
     expect(Object.fromEntries(problems(run.stderr))).toEqual({ 'train.py': 'cannot write: EACCES' });
     expect(run.code).toBe(1);
+  });
+
+  it("a file fixed by root keeps its owner and mode", (context) => {
+    if (process.getuid?.() !== 0) return context.skip('needs root to give the file to another owner');
+    const dir = scratch();
+    writeFileSync(join(dir, 'train.py'), MISTAKE);
+    chownSync(join(dir, 'train.py'), 65534, 65534);
+    chmodSync(join(dir, 'train.py'), 0o640);
+    keraslint(['check', '.', '--fix'], dir);
+    expect(readFileSync(join(dir, 'train.py'), 'utf8')).not.toBe(MISTAKE);
+    const after = statSync(join(dir, 'train.py'));
+    expect([after.uid, after.gid, after.mode & 0o777]).toEqual([65534, 65534, 0o640]);
+  });
+
+  it('a run that finds nothing to check says so on stderr, and passes', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'empty'));
+    const run = keraslint(['check', 'empty'], dir);
+    expect(run.stderr).toBe('keras-lint: warning: no Python files or notebooks found under the given paths\n');
+    expect(run.stdout).toBe('All checks passed!\n');
+    expect(run.code).toBe(0);
   });
 
   it('a notebook gets its fixed sources replaced and every other byte kept (numbers, escapes, keys, layout, BOM, CRLF)', () => {

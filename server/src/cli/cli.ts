@@ -60,6 +60,8 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
     io.stderr.write(`keras-lint: error: the report would overwrite ${args.outputFile}, one of the files to check\n`);
     return 2;
   }
+  // As Ruff does: a run that found nothing to check says so (a mistyped folder, everything excluded).
+  if (files.length === 0 && errors.length === 0) io.stderr.write('keras-lint: warning: no Python files or notebooks found under the given paths\n');
   const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
   let fixed = 0;
 

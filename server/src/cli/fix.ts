@@ -2,7 +2,7 @@
 // repeats (a fix can enable another, two fixes may want the same import), then writes the file
 // atomically. A round whose result parses worse than its input is thrown away, and so is the file's
 // whole fix when its fixes keep conflicting: the file is then left exactly as it was.
-import { accessSync, chmodSync, constants, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { analyzeNotebook, analyzeText } from '../core/analyze';
@@ -160,7 +160,10 @@ export function writeAtomically(path: string, text: string): void {
   accessSync(target, constants.W_OK);
   try {
     writeFileSync(temp, text, 'utf8');
-    chmodSync(temp, statSync(target).mode & 0o7777);
+    const original = statSync(target);
+    chmodSync(temp, original.mode & 0o7777);
+    // The new file is the writer's; a file fixed by root (in a container, in CI) stays its owner's.
+    if (process.getuid?.() === 0) chownSync(temp, original.uid, original.gid);
     renameSync(temp, target);
   } catch (error) {
     try {

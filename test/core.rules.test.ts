@@ -793,6 +793,11 @@ describe('a fix in code that several models run', () => {
     expect(safety(code.replace("regressor.compile(loss='mse')\n", ''), 'KL005')).toEqual(['safe']);
   });
 
+  it("a loss list gives each output its own loss: the fix of one output's loss stays safe", () => {
+    const code = "from tensorflow import keras\ninputs = keras.Input((8,))\nscore = keras.layers.Dense(1, name='score')(inputs)\nkind = keras.layers.Dense(5, name='kind')(inputs)\nmodel = keras.Model(inputs, [score, kind])\nmodel.compile(loss=[keras.losses.MeanSquaredError(), keras.losses.CategoricalCrossentropy()])\n";
+    expect(safety(code, 'KL009')).toEqual(['safe', 'unsafe']);
+  });
+
   it('one metrics list for two different outputs: the metric fix for one output is unsafe', () => {
     const code = "import keras\ninputs = keras.Input((8,))\nkind = keras.layers.Dense(10, activation='softmax', name='kind')(inputs)\ntags = keras.layers.Dense(5, activation='sigmoid', name='tags')(inputs)\nmodel = keras.Model(inputs, [kind, tags])\nmodel.compile(loss=['categorical_crossentropy', 'binary_crossentropy'], metrics=['accuracy'])\n";
     expect(safety(code, 'KL001', { flavour: 'keras3' })).toEqual(['unsafe']);

@@ -11,7 +11,7 @@ import type { OutputContext } from './context';
 /** Where a finding comes from: one compiled output (loss, metrics, labels), or layers (KL004, KL014). */
 export type Producer = { context: OutputContext } | { layers: readonly (LayerInfo | null | undefined)[] };
 
-/** A piece of code (a layer's or a compile's call) and the outputs or layer objects that run it. */
+/** A piece of code (a layer call, a loss or metric argument) and the outputs or layer objects that run it. */
 interface SharedNode {
   node: SyntaxNode;
   users: Set<object>;
@@ -35,12 +35,14 @@ export class SharedCode {
   /**
    * The findings added, with a safe fix made unsafe when one of its edits lies in code that other
    * users run and not all of them asked for it. An output's fix is weighed against the outputs
-   * running the same compile or head layer; a layer fix against the layer objects made by the same
-   * call (a helper called twice).
+   * given the same loss or metric argument or the same head layer; a layer fix against the layer
+   * objects made by the same call (a helper called twice).
    */
   findings(layers: readonly LayerInfo[], contexts: readonly OutputContext[]): Finding[] {
     const byLayers = sharedNodes(layers.map((layer) => [layer.call, layer]));
-    const byOutputs = sharedNodes(contexts.flatMap((c) => [c.compile.call, c.head.dense?.call, c.head.activationLayer?.call].map((node): [SyntaxNode | null | undefined, object] => [node, c])));
+    // What an output owns: its loss and metric arguments (one loss for two outputs is shared by both) and its head layers.
+    const owned = (c: OutputContext) => [c.lossArg, ...c.metrics.map((m) => m.node), c.head.dense?.call, c.head.activationLayer?.call];
+    const byOutputs = sharedNodes(contexts.flatMap((c) => owned(c).map((node): [SyntaxNode | null | undefined, object] => [node, c])));
     return this.produced.map(({ finding, by }) => {
       const shared = 'context' in by ? byOutputs : byLayers;
       if (shared.length === 0 || !finding.fixes.some((fix) => fix.applicability === 'safe' && fix.edits.some((edit) => this.disputed(edit, shared)))) return finding;

@@ -245,6 +245,22 @@ describe('re-analysis after edits gives the result of a fresh analysis', () => {
     }
   });
 
+  it('after one character that leaves a syntax error (a quote, an emoji): the slice reads names as the parse recovered them', () => {
+    // `model😀.add(Dense(1))` is `model.add(...)` to the parse; `(x_tra'in, y_train) = ...` binds y_train.
+    const sweep = ['flag/KL004_activation_layer_after_dense.py', 'flag/KL012_one_unit_on_ten_classes.py', 'flag/KL005_imdb_sigmoid_keras.py', 'flag/KL008_sequential_add_activation.py'];
+    for (const name of sweep) {
+      const text = corpus.find((c) => c.name === name)!.text;
+      for (const character of ['😀', "'", '"']) {
+        for (let at = 0; at <= text.length; at += 3) {
+          const edited = text.slice(0, at) + character + text.slice(at);
+          const analyzer = new DocumentAnalyzer();
+          analyzer.analyze(text);
+          expect(analyzer.analyze(edited), `${name}: ${JSON.stringify(character)} at ${at}`).toEqual(analyzeText(edited));
+        }
+      }
+    }
+  });
+
   it('in a notebook, with cell numbers in the messages', () => {
     const random = seeded(31);
     const cells = parseIpynb(readFileSync(join(EXAMPLES, 'notebook_mistakes.ipynb'), 'utf8')).cells.filter((c) => c.kind === 'code').map((c) => c.source);

@@ -235,7 +235,11 @@ function collectBindsAnywhere(node: SyntaxNode, out: Set<string>): void {
     if (!binding) continue;
     const field = BINDING_FIELDS[binding.type];
     if (field === undefined) continue;
-    addWords(field ? binding.childForFieldName(field) : binding, out);
+    const target = field ? binding.childForFieldName(field) : binding;
+    addWords(target, out);
+    // The text may read differently from the recovered parse (`(x_tra'in, y_train) = ...` has no
+    // string to the parse): the identifiers the interpreter will bind count too.
+    if (target) for (const identifier of [target, ...target.descendantsOfType('identifier')]) if (identifier.type === 'identifier') out.add(identifier.text);
   }
 }
 
@@ -345,6 +349,14 @@ export function statementNames(statement: TopStatement, hasError: boolean): Stat
     true,
     !hasError,
   );
+  // A syntax error makes the text and the parse disagree on the names (`model😀.add`, an unclosed
+  // quote): the interpreter runs what the parse recovered, so its identifiers count too.
+  if (hasError) {
+    for (const identifier of node.descendantsOfType('identifier')) {
+      names.add(identifier.text);
+      reads.add(identifier.text);
+    }
+  }
   // Remembered across versions: the strings get their own memory.
   const list = (set: Set<string>): string[] => [...set].map(detached);
   return {

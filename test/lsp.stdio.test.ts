@@ -380,6 +380,32 @@ b.fit(x3, y3)
     await closed;
   });
 
+  it('re-checks a notebook whose cells only moved (the order is the program)', async () => {
+    const notebook = 'file:///keras-lint-test/moved.ipynb';
+    const [markdownCell, model, compile] = ['M', 'A', 'B'].map((id) => `vscode-notebook-cell:/keras-lint-test/moved.ipynb#${id}`);
+    const flagged = client.nextDiagnostics(compile);
+    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 1, document: markdownCell }, { kind: 2, document: model }, { kind: 2, document: compile }] },
+      cellTextDocuments: [
+        { uri: markdownCell, languageId: 'markdown', version: 1, text: '# Model\n' },
+        { uri: model, languageId: 'python', version: 1, text: "from keras.models import Sequential\nfrom keras.layers import Dense\nmodel = Sequential([Dense(10, activation='softmax')])\n" },
+        { uri: compile, languageId: 'python', version: 1, text: "model.compile(loss='binary_crossentropy', optimizer='adam')\n" },
+      ],
+    });
+    expect(summary((await flagged).diagnostics)).toEqual(['KL002 0:19-0:40']);
+    // VS Code's move of the compile cell to the top: the same cells, reordered, nothing opened or closed.
+    const moved = client.nextDiagnostics(compile, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, version: 2 },
+      change: { cells: { structure: { array: { start: 0, deleteCount: 3, cells: [{ kind: 2, document: compile }, { kind: 1, document: markdownCell }, { kind: 2, document: model }] }, didOpen: [], didClose: [] } } },
+    });
+    expect((await moved).diagnostics).toEqual([]);
+    await client.connection.sendNotification(DidCloseNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook },
+      cellTextDocuments: [{ uri: compile }, { uri: markdownCell }, { uri: model }],
+    });
+  });
+
   it('shows hovers and inlay hints in notebook cells, with positions inside the cell', async () => {
     const notebook = 'file:///keras-lint-test/hints.ipynb';
     const cell1 = 'vscode-notebook-cell:/keras-lint-test/hints.ipynb#A';

@@ -11,12 +11,22 @@ import type {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
-/** The part of a connection NotebookDocuments.listen uses, with the notifications made sane first. */
-export function saneNotebookSync(connection: Connection, notebooks: NotebookDocuments<TextDocument>): Connection {
+/**
+ * The part of a connection NotebookDocuments.listen uses, with the notifications made sane first.
+ * `restructured` is told of every change to the cell list once the library has applied it: the
+ * library signals no change for cells that only moved (VS Code sends a move as a removal and an
+ * insertion of the same cells, with nothing opened or closed), yet their order is the program's.
+ */
+export function saneNotebookSync(connection: Connection, notebooks: NotebookDocuments<TextDocument>, restructured: (notebookUri: string) => void): Connection {
   const sync = connection.notebooks.synchronization;
   const saneSync: Pick<typeof sync, 'onDidOpenNotebookDocument' | 'onDidChangeNotebookDocument' | 'onDidSaveNotebookDocument' | 'onDidCloseNotebookDocument'> = {
     onDidOpenNotebookDocument: (handler) => sync.onDidOpenNotebookDocument(handler),
-    onDidChangeNotebookDocument: (handler) => sync.onDidChangeNotebookDocument((params) => handler(withKnownCellData(params, notebooks))),
+    onDidChangeNotebookDocument: (handler) =>
+      sync.onDidChangeNotebookDocument((params) => {
+        handler(withKnownCellData(params, notebooks));
+        const uri = params.notebookDocument?.uri;
+        if (params.change?.cells?.structure && typeof uri === 'string' && notebooks.getNotebookDocument(uri)) restructured(uri);
+      }),
     onDidSaveNotebookDocument: (handler) => sync.onDidSaveNotebookDocument(handler),
     onDidCloseNotebookDocument: (handler) => sync.onDidCloseNotebookDocument((params) => handler(closingEveryCell(params, notebooks))),
   };

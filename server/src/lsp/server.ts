@@ -160,7 +160,7 @@ export function createServer(connection: Connection): { dispose(): void } {
   });
 
   docs.documents.listen(connection);
-  notebooks.listen(saneNotebookSync(connection, notebooks));
+  notebooks.listen(saneNotebookSync(connection, notebooks, guard('scheduling a notebook check', undefined, (uri: string) => checker.schedule(uri))));
   connection.listen();
 
   return {

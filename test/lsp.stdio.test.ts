@@ -216,6 +216,25 @@ describe('keras-lint language server over stdio', () => {
     expect(await hoverAt(positionOf(text, 'Sequential', 2, 2))).toBeNull();
   });
 
+  it('asks for inlay hints again after answering a request that came before the check of an edit', async () => {
+    const uri = 'file:///keras-lint-test/hints-after-edit.py';
+    settings.set(uri, { kerasVersion: 'keras2' });
+    const first = client.nextDiagnostics(uri);
+    await client.open(uri, MODEL);
+    await first;
+    const range = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
+    const hintsNow = async () => (await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range }))?.map((h) => h.label);
+    expect(await hintsNow()).toEqual(['→ binary_accuracy']);
+    // An edit below the hint: the hints stay where they were, but the request comes before the check.
+    const checked = client.nextDiagnostics(uri, (p) => p.version === 2);
+    const refreshes = client.inlayHintRefreshes;
+    await client.change(uri, 2, [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: '# x\n' }]);
+    expect(await hintsNow()).toEqual([]);
+    await checked;
+    await expect.poll(() => client.inlayHintRefreshes).toBeGreaterThan(refreshes);
+    expect(await hintsNow()).toEqual(['→ binary_accuracy']);
+  });
+
   it('shows the metric Keras computes after accuracy as an inlay hint, unless the setting turns hints off', async () => {
     const uri = 'file:///keras-lint-test/hints.py';
     settings.set(uri, { kerasVersion: 'keras2' });

@@ -4,11 +4,19 @@ import type { InlayHint, InlayHintParams, Position } from 'vscode-languageserver
 import type { Checker } from './checker';
 import type { ParsedDocuments } from './documents';
 
-export function inlayHints(params: InlayHintParams, docs: ParsedDocuments, checker: Checker): InlayHint[] {
+/**
+ * `answeredStale` is told the snapshot's key when the latest analysis is of an older version (the
+ * answer is then empty): the next result must ask the client again, even with the same hints.
+ */
+export function inlayHints(params: InlayHintParams, docs: ParsedDocuments, checker: Checker, answeredStale: (key: string) => void): InlayHint[] {
   const uri = params.textDocument.uri;
   const document = docs.get(uri);
   const found = checker.snapshotFor(uri);
-  if (!document || !found || found.part.version !== document.version) return [];
+  if (!document || !found) return [];
+  if (found.part.version !== document.version) {
+    answeredStale(found.snapshot.key);
+    return [];
+  }
   const { snapshot, part } = found;
   if (!snapshot.settings.enable || !snapshot.settings.inlayHints) return [];
   const hints: InlayHint[] = [];

@@ -132,11 +132,15 @@ export function createServer(connection: Connection): { dispose(): void } {
   notebooks.onDidChange(guard('scheduling a notebook check', undefined, (e) => checker.schedule(e.notebookDocument.uri)));
   notebooks.onDidClose(guard('closing a notebook', undefined, (notebook) => checker.notebookClosed(notebook)));
 
-  // Ask the client to re-request inlay hints when a new result changed them.
+  // Ask the client to re-request inlay hints when a new result changed them, or when hints were
+  // asked for while the result was of an older version (VS Code asks right after each change,
+  // before the debounced check: the empty answer would stay until some hint moved).
   const shownHints = new Map<string, string>();
+  const staleHintAnswers = new Set<string>();
   checker.onResult = (snapshot) => {
     const signature = JSON.stringify([snapshot.settings.inlayHints, snapshot.parts.map((p) => p.start), snapshot.result.accuracyHints]);
-    if (shownHints.get(snapshot.key) === signature) return;
+    const answeredStale = staleHintAnswers.delete(snapshot.key);
+    if (shownHints.get(snapshot.key) === signature && !answeredStale) return;
     shownHints.set(snapshot.key, signature);
     if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
@@ -151,7 +155,7 @@ export function createServer(connection: Connection): { dispose(): void } {
       documentChanges: client.documentChanges,
     });
   }));
-  connection.languages.inlayHint.on(guardRequest('inlay hints', [], isInlayHintParams, (params) => inlayHints(params, docs, checker)));
+  connection.languages.inlayHint.on(guardRequest('inlay hints', [], isInlayHintParams, (params) => inlayHints(params, docs, checker, (key) => staleHintAnswers.add(key))));
 
   // After shutdown the LSP allows only exit: requests are refused above, and no check runs or publishes.
   connection.onShutdown(() => {

@@ -65,7 +65,10 @@ it('initializes, publishes diagnostics and answers hovers in-process', async () 
 
   // Without workspace/configuration, settings pushed with didChangeConfiguration apply.
   const rechecked = nextPublication();
-  await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { 'keras-lint': { ignore: ['KL003'] } } });
+  await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { 'keras-lint': { ignore: ['KL003'], 'keras-version': 'keras2' } } });
   expect((await rechecked).diagnostics).toEqual([]);
+  // kebab-case keys, as pyproject.toml spells them, are read too.
+  const kebab = await client.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 3 } });
+  expect((kebab?.contents as MarkupContent).value).toContain('- **Keras flavour:** Keras 2 (standalone Keras 2.0–2.3, tf.keras ≤ 2.1) — from the setting');
   await client.sendRequest(ShutdownRequest.type);
 });

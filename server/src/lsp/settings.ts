@@ -120,11 +120,15 @@ export class SettingsStore {
   }
 }
 
-/** Only the known keys, and only those with a value (null/undefined mean "not set"). */
+/**
+ * Only the known keys, and only those with a value (null/undefined mean "not set"), in camelCase
+ * (VS Code's) or kebab-case (as pyproject.toml writes them, and editors configured by hand may).
+ */
 function pickKnown(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of CLIENT_KEYS) {
-    if (raw[key] !== undefined && raw[key] !== null) out[key] = raw[key];
+    const value = raw[key] ?? raw[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)];
+    if (value !== undefined && value !== null) out[key] = value;
   }
   return out;
 }

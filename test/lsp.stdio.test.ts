@@ -425,6 +425,34 @@ b.fit(x3, y3)
     });
   });
 
+  it('keeps a cell closed and opened again in one change (a language switch) open: its later edits are checked', async () => {
+    const notebook = 'file:///keras-lint-test/reopened.ipynb';
+    const [model, compile] = ['A', 'B'].map((id) => `vscode-notebook-cell:/keras-lint-test/reopened.ipynb#${id}`);
+    const text = "model.compile(loss='binary_crossentropy')\n";
+    const opened = client.nextDiagnostics(model);
+    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 2, document: model }, { kind: 2, document: compile }] },
+      cellTextDocuments: [
+        { uri: model, languageId: 'python', version: 1, text: "from keras.models import Sequential\nfrom keras.layers import Dense\nmodel = Sequential([Dense(10, activation='softmax')])\n" },
+        { uri: compile, languageId: 'plaintext', version: 1, text },
+      ],
+    });
+    expect((await opened).diagnostics).toEqual([]);
+    const switched = client.nextDiagnostics(compile, (p) => p.diagnostics.length === 1);
+    await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, version: 2 },
+      change: { cells: { structure: { array: { start: 1, deleteCount: 1, cells: [{ kind: 2, document: compile }] }, didOpen: [{ uri: compile, languageId: 'python', version: 1, text }], didClose: [{ uri: compile }] } } },
+    });
+    expect(summary((await switched).diagnostics)).toEqual(['KL002 0:19-0:40']);
+    const edited = client.nextDiagnostics(compile, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebook, version: 3 },
+      change: { cells: { textContent: [{ document: { uri: compile, version: 2 }, changes: [{ range: rangeOf(text, 'binary_crossentropy'), text: 'categorical_crossentropy' }] }] } },
+    });
+    expect((await edited).diagnostics).toEqual([]);
+    await client.connection.sendNotification(DidCloseNotebookDocumentNotification.type, { notebookDocument: { uri: notebook }, cellTextDocuments: [{ uri: model }, { uri: compile }] });
+  });
+
   it('shows hovers and inlay hints in notebook cells, with positions inside the cell', async () => {
     const notebook = 'file:///keras-lint-test/hints.ipynb';
     const cell1 = 'vscode-notebook-cell:/keras-lint-test/hints.ipynb#A';

@@ -1,5 +1,6 @@
 // The notebook notifications, set right before vscode-languageserver's NotebookDocuments reads them.
-// Two client mistakes go wrong inside the library: a `cells.data` entry for a cell the notebook does
+// A cell closed and opened again in one change ends up closed inside the library (it opens first),
+// and two client mistakes go wrong there too: a `cells.data` entry for a cell the notebook does
 // not have makes its change handler throw halfway (the cells' text changes of that notification are
 // lost), and a close that does not list the notebook's cell documents leaves them open as if they
 // were files (checked and published again on the next settings change).
@@ -23,7 +24,7 @@ export function saneNotebookSync(connection: Connection, notebooks: NotebookDocu
     onDidOpenNotebookDocument: (handler) => sync.onDidOpenNotebookDocument(handler),
     onDidChangeNotebookDocument: (handler) =>
       sync.onDidChangeNotebookDocument((params) => {
-        handler(withKnownCellData(params, notebooks));
+        handler(withKnownCellData(reopenedNotClosed(params), notebooks));
         const uri = params.notebookDocument?.uri;
         if (params.change?.cells?.structure && typeof uri === 'string' && notebooks.getNotebookDocument(uri)) restructured(uri);
       }),
@@ -46,6 +47,20 @@ function withKnownCellData(params: DidChangeNotebookDocumentParams, notebooks: N
   if (kept.length === data.length && kept.length > 0) return params;
   // The library looks for every data entry, past the last cell if one is missing: none is no list at all.
   return { ...params, change: { ...params.change, cells: { ...params.change.cells, data: kept.length ? kept : undefined } } };
+}
+
+/**
+ * The change without closing the cells it also opens: the library opens before it closes, so a
+ * cell closed and opened again in one change (a language switch) would end up closed, and every
+ * later edit of it dropped.
+ */
+function reopenedNotClosed(params: DidChangeNotebookDocumentParams): DidChangeNotebookDocumentParams {
+  const structure = params.change?.cells?.structure;
+  if (!Array.isArray(structure?.didOpen) || !Array.isArray(structure?.didClose)) return params;
+  const opened = new Set(structure.didOpen.map((document) => document?.uri));
+  const didClose = structure.didClose.filter((document) => !opened.has(document?.uri));
+  if (didClose.length === structure.didClose.length) return params;
+  return { ...params, change: { ...params.change, cells: { ...params.change.cells, structure: { ...structure, didClose } } } };
 }
 
 /** The close with every cell document of the notebook in `cellTextDocuments`. */

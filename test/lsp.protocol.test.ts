@@ -166,6 +166,27 @@ describe('a client that never answers workspace/configuration', () => {
   });
 });
 
+describe('settings problems', () => {
+  it('are warned about again when a change brings them back', async () => {
+    let settings: Record<string, unknown> = { severity: { KL002: 'fatal' } };
+    client = await LspClient.start({ settingsFor: () => settings });
+    await openModel('file:///protocol/settings-problems.py');
+    const warning = client.problems.filter((p) => p.includes('severity.KL002'));
+    expect(warning).toHaveLength(1);
+    const recheck = async () => {
+      const published = client.nextDiagnostics('file:///protocol/settings-problems.py', (p) => p.version === 1);
+      await client.configurationChanged();
+      await published;
+    };
+    settings = {};
+    await recheck();
+    expect(client.problems.filter((p) => p.includes('severity.KL002'))).toHaveLength(1);
+    settings = { severity: { KL002: 'fatal' } };
+    await recheck();
+    expect(client.problems.filter((p) => p.includes('severity.KL002'))).toEqual([warning[0], warning[0]]);
+  });
+});
+
 describe('a timeout too long for a timer', () => {
   it('waits as long as a timer can, instead of not at all (Node fires a longer one at once)', async () => {
     client = await LspClient.start({ configurationDelayMs: () => 300, initializationOptions: { configurationTimeoutMs: 3e9 }, settingsFor: () => ({ ignore: ['KL001'] }) });

@@ -71,9 +71,11 @@ export class SettingsStore {
   /** Bumped by clear(): settings fetched under an older generation are out of date. */
   generation = 0;
 
+  /** After a settings change: everything is read again, and its problems are worth a word again. */
   clear(): void {
     this.generation++;
     this.cache.clear();
+    this.reported.clear();
   }
 
   private async load(uri: string): Promise<EffectiveSettings> {

@@ -169,21 +169,23 @@ describe('a client that never answers workspace/configuration', () => {
 describe('settings problems', () => {
   it('are warned about again when a change brings them back', async () => {
     let settings: Record<string, unknown> = { severity: { KL002: 'fatal' } };
-    client = await LspClient.start({ settingsFor: () => settings });
+    const started = await LspClient.start({ settingsFor: () => settings });
+    client = started;
     await openModel('file:///protocol/settings-problems.py');
-    const warning = client.problems.filter((p) => p.includes('severity.KL002'));
-    expect(warning).toHaveLength(1);
+    const warnings = () => started.problems.filter((p) => p.includes('severity.KL002'));
+    const [warning] = warnings();
+    expect(warnings()).toHaveLength(1);
     const recheck = async () => {
-      const published = client.nextDiagnostics('file:///protocol/settings-problems.py', (p) => p.version === 1);
-      await client.configurationChanged();
+      const published = started.nextDiagnostics('file:///protocol/settings-problems.py', (p) => p.version === 1);
+      await started.configurationChanged();
       await published;
     };
     settings = {};
     await recheck();
-    expect(client.problems.filter((p) => p.includes('severity.KL002'))).toHaveLength(1);
+    expect(warnings()).toHaveLength(1);
     settings = { severity: { KL002: 'fatal' } };
     await recheck();
-    expect(client.problems.filter((p) => p.includes('severity.KL002'))).toEqual([warning[0], warning[0]]);
+    expect(warnings()).toEqual([warning, warning]);
   });
 });
 

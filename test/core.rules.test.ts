@@ -803,3 +803,12 @@ describe('a fix in code that several models run', () => {
     expect(safety(code, 'KL001', { flavour: 'keras3' })).toEqual(['unsafe']);
   });
 });
+
+describe('KL010 on a softmax head without known class labels', () => {
+  it('says the softmax may be the mistake (a Q-network regresses values); with class labels it does not', () => {
+    const dqn = "from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(512, activation='relu'), keras.layers.Dense(4, activation='softmax')])\nmodel.compile(optimizer='adam', loss='mean_squared_error')\n";
+    expect(only(dqn, 'KL010').message).toMatch(/Use categorical_crossentropy\. If the targets are values to predict rather than classes, the softmax is the mistake: use a linear head\.$/);
+    const classes = "from tensorflow import keras\n(x, y), _ = keras.datasets.mnist.load_data()\nmodel = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\nmodel.compile(optimizer='adam', loss='mse')\nmodel.fit(x, keras.utils.to_categorical(y, 10))\n";
+    expect(only(classes, 'KL010').message).toMatch(/slowly\. Use categorical_crossentropy\.$/);
+  });
+});

@@ -528,7 +528,8 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
       let perOutput: Map<string, LabelInfo | null> | (LabelInfo | null)[] | null = null;
       if (y) {
         if (y.value.k === 'labels') fitLabels = y.value.labels;
-        else if (y.value.k === 'features') fitLabels = { format: 'continuous', classes: null, origin: y.node.text, node: y.node, fromDataset: false, ambiguousWidth: false };
+        // The inputs as targets (an autoencoder's fit(x, x)): values to reconstruct, whatever x holds.
+        else if (y.value.k === 'features' || (x && x.node.text === y.node.text)) fitLabels = { format: 'continuous', classes: null, origin: y.node.text, node: y.node, fromDataset: false, ambiguousWidth: false };
         else if (y.value.k === 'dict') perOutput = new Map([...y.value.entries].map(([k, v]) => [k, labelsOf(v)]));
         else if (y.value.k === 'seq') perOutput = y.value.items.map(labelsOf);
       } else if (x && x.value.k === 'dataset') fitLabels = x.value.labels;

@@ -332,8 +332,10 @@ function kl010(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   const effect = act === 'linear'
     ? 'it treats class ids as numbers to regress, so neighbouring ids count as nearly right'
     : `the per-sample error is bounded by about 1 and its gradients through ${act} are weak, so the classifier learns slowly`;
+  // Without class labels, the softmax may be what is wrong (a Q-network regressing values).
+  const orValues = act === 'softmax' && !classLabels ? ' If the targets are values to predict rather than classes, the softmax is the mistake: use a linear head.' : '';
   return finding('KL010', arg,
-    `${loss.id} is a regression loss, but ${why}: ${effect}. Use ${target ?? 'a crossentropy loss'}.`,
+    `${loss.id} is a regression loss, but ${why}: ${effect}. Use ${target ?? 'a crossentropy loss'}.${orValues}`,
     [headRelated(ctx), ...labelsRelated(labels)],
     [target ? renameLossFix(loss, target, ctx.style, 'unsafe') : null]);
 }

@@ -757,6 +757,9 @@ describe('fixes towards a binary classifier', () => {
     expect(only(onehot, 'KL005').fixes[0].applicability).toBe('unsafe');
     const binary = "from tensorflow import keras\n(x, y), _ = keras.datasets.imdb.load_data()\nmodel = keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])\nmodel.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\nmodel.fit(x, y)\n";
     expect(only(binary, 'KL003').fixes[0].applicability).toBe('safe');
+    // Labels unknown: the sparse loss fails loudly on ids above 1, binary_crossentropy would not.
+    const unknown = binary.replace("(x, y), _ = keras.datasets.imdb.load_data()", 'x, y = load_my_data()');
+    expect(only(unknown, 'KL003').fixes[0].applicability).toBe('unsafe');
   });
 });
 

@@ -213,7 +213,9 @@ function kl003(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   if (head.units === 1) {
     return finding('KL003', arg,
       `${loss.id} here, but the head at ${at(ctx, head.anchor)} is ${headPhrase(head)}: one sigmoid unit is a binary classifier. Use binary_crossentropy.`,
-      related, [renameLossFix(loss, BCE, ctx.style, binaryFixApplicability(ctx))]);
+      // The sparse loss fails loudly on labels above 1; binary_crossentropy would train on them
+      // silently: safe only when the labels are known to be binary.
+      related, [renameLossFix(loss, BCE, ctx.style, knownBinary(ctx) ? 'safe' : 'unsafe')]);
   }
   const activationFix = fix('Make the head softmax (single-label)', setActivation(head.activation, head.activationLayer, head.dense, 'softmax', ctx.style), 'unsafe');
   return finding('KL003', arg,
@@ -240,6 +242,10 @@ function kl005(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
  * A fix towards a binary classifier is right only when the problem may be binary: labels known to
  * hold more classes (cifar10 on a 1-unit head) need more units (KL012), so --fix must not apply it.
  */
+function knownBinary(ctx: OutputContext): boolean {
+  return ctx.labels?.format === 'binary' || (ctx.labels?.classes != null && ctx.labels.classes <= 2);
+}
+
 function binaryFixApplicability(ctx: OutputContext): Fix['applicability'] {
   return ctx.labels?.classes != null && ctx.labels.classes > 2 ? 'unsafe' : 'safe';
 }

@@ -801,6 +801,20 @@ describe('a fix in code that several models run', () => {
     expect(safety(code, 'KL009')).toEqual(['safe', 'unsafe']);
   });
 
+  it('an edit reaching past the shared code counts: removing a metric of a list two outputs share, the second softmax of a helper', () => {
+    const metrics = "from tensorflow import keras\ninp = keras.Input((32,))\na = keras.layers.Dense(10, activation='softmax', name='cls')(inp)\nb = keras.layers.Dense(1, activation='sigmoid', name='flag')(inp)\nmodel = keras.Model(inp, [a, b])\nmodel.compile(loss=['binary_crossentropy', 'binary_crossentropy'], metrics=['accuracy', 'categorical_accuracy'])\n";
+    expect(only(metrics, 'KL001', { flavour: 'keras2' }).fixes.map((fx) => [fx.title, fx.applicability])).toEqual([["Remove 'accuracy' (categorical_accuracy is already measured)", 'unsafe']]);
+    const head = "from tensorflow import keras\ndef head(x, act):\n    x = keras.layers.Dense(10, activation=act)(x)\n    return keras.layers.Softmax()(x)\ni1 = keras.Input((8,))\na = keras.Model(i1, head(i1, 'softmax'))\na.compile(loss='categorical_crossentropy')\ni2 = keras.Input((8,))\nb = keras.Model(i2, head(i2, None))\nb.compile(loss='categorical_crossentropy')\n";
+    expect(safety(head, 'KL014')).toEqual(['unsafe']);
+  });
+
+  it('stays safe where the other users need the same edit: a recompiled head (KL004 asks it too), a second copy never fitted', () => {
+    const recompiled = "from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(16, activation='relu'), keras.layers.Dense(1, activation='softmax')])\nmodel.compile(optimizer='adam', loss='categorical_crossentropy')\nmodel.fit(x, y)\nmodel.compile(optimizer='adam', loss='binary_crossentropy')\nmodel.fit(x, y)\n";
+    expect(safety(recompiled, 'KL005')).toEqual(['safe']);
+    const copies = "from tensorflow import keras\n(x, y), (x_test, y_test) = keras.datasets.mnist.load_data()\ndef build():\n    model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\n    model.compile(optimizer='adam', loss='categorical_crossentropy')\n    return model\nmodel = build()\nmodel.fit(x, y)\ninfer = build()\ninfer.load_weights('w.h5')\n";
+    expect(safety(copies, 'KL006')[0]).toBe('safe');
+  });
+
   it('one metrics list for two different outputs: the metric fix for one output is unsafe', () => {
     const code = "import keras\ninputs = keras.Input((8,))\nkind = keras.layers.Dense(10, activation='softmax', name='kind')(inputs)\ntags = keras.layers.Dense(5, activation='sigmoid', name='tags')(inputs)\nmodel = keras.Model(inputs, [kind, tags])\nmodel.compile(loss=['categorical_crossentropy', 'binary_crossentropy'], metrics=['accuracy'])\n";
     expect(safety(code, 'KL001', { flavour: 'keras3' })).toEqual(['unsafe']);

@@ -5,7 +5,7 @@
 // as unsafe.
 import type { LayerInfo } from '../model/values';
 import type { SyntaxNode } from '../syntax';
-import type { Finding, TextEdit } from '../types';
+import type { Finding, Fix, TextEdit } from '../types';
 import type { OutputContext } from './context';
 
 /** Where a finding comes from: one compiled output (loss, metrics, labels), or layers (KL004, KL014). */
@@ -33,7 +33,7 @@ export class SharedCode {
   }
 
   /**
-   * The findings added, with a safe fix made unsafe when one of its edits lies in code that other
+   * The findings added, with a safe fix made unsafe when one of its edits touches code that other
    * users run and not all of them asked for it. An output's fix is weighed against the outputs
    * given the same loss or metric argument or the same head layer; a layer fix against the layer
    * objects made by the same call (a helper called twice).
@@ -45,16 +45,38 @@ export class SharedCode {
     const byOutputs = sharedNodes(contexts.flatMap((c) => owned(c).map((node): [SyntaxNode | null | undefined, object] => [node, c])));
     return this.produced.map(({ finding, by }) => {
       const shared = 'context' in by ? byOutputs : byLayers;
-      if (shared.length === 0 || !finding.fixes.some((fix) => fix.applicability === 'safe' && fix.edits.some((edit) => this.disputed(edit, shared)))) return finding;
-      return { ...finding, fixes: finding.fixes.map((fix) => (fix.applicability === 'safe' && fix.edits.some((edit) => this.disputed(edit, shared)) ? { ...fix, applicability: 'unsafe' as const } : fix)) };
+      const disputed = (fix: Fix) => fix.applicability === 'safe' && fix.edits.some((edit) => shared.some((s) => touches(edit, s.node) && [...s.users].some((user) => !this.agrees(user, edit, by))));
+      if (shared.length === 0 || !finding.fixes.some(disputed)) return finding;
+      return { ...finding, fixes: finding.fixes.map((fix) => (disputed(fix) ? { ...fix, applicability: 'unsafe' as const } : fix)) };
     });
   }
 
-  /** Whether some user of code holding the edit did not ask for it. */
-  private disputed(edit: TextEdit, shared: readonly SharedNode[]): boolean {
+  /**
+   * Whether a user of the code would have the edit too: it asked for it; or, for an output, a layer
+   * fix of its head asked for it (KL004 on the head of a recompiled model); or it is the same
+   * model as the asker's, built by the same code, and only its labels are unknown (a second copy
+   * built to load weights or predict, never fitted here).
+   */
+  private agrees(user: object, edit: TextEdit, asker: Producer): boolean {
     const wanted = key(edit);
-    return shared.some(({ node, users }) => node.startIndex <= edit.start && edit.end <= node.endIndex && [...users].some((user) => !this.asked.get(user)?.has(wanted)));
+    if (this.asked.get(user)?.has(wanted)) return true;
+    if (!('context' in asker)) return false;
+    const other = user as OutputContext;
+    if ([other.head.dense, other.head.activationLayer].some((layer) => layer && this.asked.get(layer)?.has(wanted))) return true;
+    return other.labels === null && sameModelFacts(other, asker.context);
   }
+}
+
+/** The same head, loss and metrics as far as the rules read them. */
+function sameModelFacts(a: OutputContext, b: OutputContext): boolean {
+  const facts = (c: OutputContext) => JSON.stringify([c.head.units, c.head.activation.name, c.loss?.id, c.loss?.fromLogits, c.metrics.map((m) => m.id), c.flavour.flavour]);
+  return facts(a) === facts(b);
+}
+
+/** Whether an edit changes text of the node: it overlaps it, or inserts inside it. */
+function touches(edit: TextEdit, node: SyntaxNode): boolean {
+  if (edit.start === edit.end) return node.startIndex <= edit.start && edit.start <= node.endIndex;
+  return edit.start < node.endIndex && node.startIndex < edit.end;
 }
 
 function key(edit: TextEdit): string {

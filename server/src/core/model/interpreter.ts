@@ -47,6 +47,8 @@ export class Interpreter implements Library {
   /** Values changed in place (see markChanged); `anyChanged` keeps the common case to one test. */
   private readonly changed = new WeakSet<Value>();
   private anyChanged = false;
+  /** Running the functions and methods nobody in this file calls (with unknown arguments). */
+  private runningUncalled = false;
   private readonly allDefs: { def: SyntaxNode; scope: Scope; owner: SyntaxNode | null }[] = [];
 
   constructor() {
@@ -70,6 +72,7 @@ export class Interpreter implements Library {
     }
     // Functions nobody in this file calls (a train() run from elsewhere, a Keras Tuner
     // build_model(hp)) are still checked, with unknown arguments.
+    this.runningUncalled = true;
     for (let i = 0; i < this.allDefs.length; i++) {
       const { def, scope: closure, owner } = this.allDefs[i];
       if (this.calledDefs.has(def.id) || owner) continue;
@@ -77,6 +80,7 @@ export class Interpreter implements Library {
       this.inlineFunction({ k: 'func', def, closure, name: '' }, { positional: [], keywords: new Map(), node: def }, null);
     }
     this.runUncalledMethods();
+    this.runningUncalled = false;
     return this.facts;
   }
 
@@ -356,11 +360,7 @@ export class Interpreter implements Library {
         const owner = this.evalExpression(object, scope);
         if (owner.k === 'instance') owner.attrs.set(attr, value);
         // `layer.activation = ...`, `model.layers[-1].activation = ...`: the head is no longer what was built.
-        if (attr === 'activation') {
-          if (owner.k === 'layer') owner.layer.activation = { name: 'unknown', node: null, form: 'absent' };
-          const model = modelOf(this.evalExpression(rootOf(object), scope));
-          if (model) model.uncertain = true;
-        }
+        if (attr === 'activation') this.activationSet(owner, this.evalExpression(rootOf(object), scope));
         return;
       }
       case 'subscript': {
@@ -385,6 +385,21 @@ export class Interpreter implements Library {
     } finally {
       this.nesting--;
     }
+  }
+
+  /**
+   * A built layer's activation replaced: that layer's is unknown; a model's layer (`model.layers[-1]`)
+   * makes that model's heads unknown; a layer that cannot be told (`model.get_layer('out')`, a loop
+   * variable) makes every model's heads unknown, except in functions nobody here calls.
+   */
+  activationSet(owner: Value, root: Value | null): void {
+    if (owner.k === 'layer') {
+      owner.layer.activation = { name: 'unknown', node: null, form: 'absent' };
+      return;
+    }
+    const model = modelOf(owner) ?? (root ? modelOf(root) : null);
+    if (model) model.uncertain = true;
+    else if (!this.runningUncalled) for (const each of this.facts.models) each.uncertain = true;
   }
 
   markChanged(value: Value): void {

@@ -34,6 +34,8 @@ export interface Library {
   classIsLoss(cls: Extract<Value, { k: 'class' }>): boolean;
   /** `value` was changed in place: what it held is no longer known, through any name. */
   markChanged(value: Value): void;
+  /** `owner.activation = ...` (or setattr) ran; `root` is what the attribute chain starts from, when known. */
+  activationSet(owner: Value, root: Value | null): void;
 }
 
 /** Methods that change their object in place (dicts, lists, numpy arrays). */
@@ -257,6 +259,7 @@ export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | nu
 
 export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
+  if (c === 'builtins.setattr' && strOf(args.positional[1]?.value) === 'activation' && args.positional[0]) lib.activationSet(args.positional[0].value, null);
   // numpy's in-place writers: np.place(y, y > 1, 1), np.copyto(y, ...).
   if (/^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
   const fnNode = node.type === 'call' ? node.childForFieldName('function') : null;

@@ -58,6 +58,9 @@ describe('line endings', () => {
       expect(suppressed.split(eol)[4], JSON.stringify(eol)).toBe("          metrics=['accuracy'])  # noqa: KL002");
       expect(analyzeText(suppressed).findings.filter((f) => !isSuppressed(suppressed, f)).map((f) => f.ruleId)).toEqual(['KL001']);
     }
+    // A '#' inside a string is no comment: the line still goes on.
+    const hashInString = "m = Sequential([Dense(10, activation='softmax')])\nm.compile(loss='binary_crossentropy', name='a#b', \\\n          optimizer='adam')  # noqa: KL002\n";
+    expect(analyzeText(hashInString).findings.filter((f) => !isSuppressed(hashInString, f))).toEqual([]);
     // A backslash that ends a comment continues nothing.
     const comment = "m = Sequential([Dense(10, activation='softmax')])\nm.compile(loss='binary_crossentropy')  # see \\\nx = 1  # noqa\n";
     expect(analyzeText(comment).findings.filter((f) => !isSuppressed(comment, f)).map((f) => f.ruleId)).toEqual(['KL002']);

@@ -28,11 +28,25 @@ export function noqaLineAround(text: string, offset: number): { start: number; e
   for (;;) {
     const content = text.slice(line.start, line.end);
     // A backslash ending a comment continues nothing.
-    if (!/\\[ \t]*$/.test(content) || content.includes('#') || line.end >= text.length) return line;
+    if (!/\\[ \t]*$/.test(content) || hasComment(content) || line.end >= text.length) return line;
     const next = line.end + (text.startsWith('\r\n', line.end) ? 2 : 1);
     if (next > text.length) return line;
     line = lineAround(text, next);
   }
+}
+
+/** Whether a line has a `#` comment: a `#` outside its quoted strings (`name="a#b"` has none). */
+function hasComment(line: string): boolean {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return true;
+  }
+  return false;
 }
 
 export function isSuppressed(text: string, finding: Finding): boolean {

@@ -732,6 +732,13 @@ describe('a metric fix never makes two metrics of the same name', () => {
     expect(applyFix(code, f.fixes[0])).toContain("metrics=['categorical_accuracy']");
   });
 
+  it("KL001: 'acc' after 'accuracy' is removed, as 'accuracy' becomes the explicit metric", () => {
+    const code = MNIST_ONEHOT.replace("metrics=['accuracy']", "metrics=['accuracy', 'acc']");
+    const fixes = analyzeText(code, { flavour: 'keras2' }).findings.filter((f) => f.ruleId === 'KL001').map((f) => f.fixes[0]);
+    expect(fixes.map((fx) => fx.title)).toEqual(["Use 'categorical_accuracy'", "Remove 'acc' (categorical_accuracy is already measured)"]);
+    expect(applyFix(applyFix(code, fixes[1]), fixes[0])).toContain("metrics=['categorical_accuracy']");
+  });
+
   it('KL011: Accuracy() next to BinaryAccuracy() is removed', () => {
     const code = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1, activation='sigmoid')])\nmodel.compile(loss='binary_crossentropy', metrics=[tf.keras.metrics.BinaryAccuracy(), tf.keras.metrics.Accuracy()])\n";
     const f = only(code, 'KL011');

@@ -413,7 +413,9 @@ function kl001(ctx: OutputContext, metric: MetricInfo): Finding | null {
  */
 function metricFix(ctx: OutputContext, metric: MetricInfo, replacement: string, title: string, edits: TextEdit[] | null): Fix | null {
   const id = metricIdOf(replacement, 'string');
-  const present = ctx.metrics.some((other) => other.node.id !== metric.node.id && other.id === id);
+  // An earlier item of the same kind (`'accuracy'` before `'acc'`) gets the same replacement.
+  const index = ctx.metrics.findIndex((other) => other.node.id === metric.node.id);
+  const present = ctx.metrics.some((other, i) => other.node.id !== metric.node.id && (other.id === id || (i < index && other.id === metric.id && other.form === metric.form)));
   if (!present) return fix(title, edits);
   if (metric.node.parent?.type !== 'list') return null;
   return fix(`Remove ${metric.form === 'string' ? `'${metric.written}'` : metric.written} (${replacement} is already measured)`, [deleteArgument(metric.node, ctx.style.text)]);

@@ -186,6 +186,26 @@ model.fit(x, y)
     expect(facts('def build(units):\n    inner = units\n    return inner')).toEqual(['build']);
   });
 
+  it('joins every group to a statement that may replace an activation through a name it cannot follow', () => {
+    const code = `from tensorflow import keras
+a = keras.Sequential([keras.layers.Dense(10, activation='softmax')])
+a.compile(loss='binary_crossentropy')
+b = keras.Sequential([keras.layers.Dense(10, activation='softmax')])
+last = b.layers[-1]
+last.activation = None
+`;
+    // The interpreter cannot tell which model's layer `last` is: no model's head is known afterwards.
+    expect(analyzeText(code).findings).toEqual([]);
+    expect(sliced(code)).toEqual(analyzeText(code));
+    // Two edits of `a` alone: the second re-runs a's group and keeps b's (with `last`) as it was.
+    const analyzer = new DocumentAnalyzer();
+    analyzer.analyze(code);
+    for (const optimizer of ['sgd', 'adam']) {
+      const edited = code.replace("a.compile(loss='binary_crossentropy')", `a.compile(loss='binary_crossentropy', optimizer='${optimizer}')`);
+      expect(analyzer.analyze(edited), optimizer).toEqual(analyzeText(edited));
+    }
+  });
+
   it('splits around a raise that only may run, not after one that always runs', () => {
     const mayStop = `${MODEL}CONFIG = {"epochs": 3}
 if CONFIG is None:

@@ -211,7 +211,7 @@ function rememberedAt(remembered: readonly RememberedNames[], start: number, end
 
 function sameNames(a: StatementNames, b: StatementNames): boolean {
   const same = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.trigger === b.trigger && a.mayStop === b.mayStop && a.mentionsImport === b.mentionsImport && same(a.binds, b.binds) && same(a.names, b.names) && same(a.reads, b.reads);
+  return a.trigger === b.trigger && a.mayStop === b.mayStop && a.mentionsImport === b.mentionsImport && a.joinsAll === b.joinsAll && same(a.binds, b.binds) && same(a.names, b.names) && same(a.reads, b.reads);
 }
 
 /** From the start of a statement's first line to the end of its last line (with the newline). */

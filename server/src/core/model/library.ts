@@ -355,7 +355,7 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
   m = /^keras\.datasets\.([a-z0-9_]+)\.load_data$/.exec(c);
   if (m && DATASETS[m[1]]) return loadData(m[1], args, node);
   if (c === 'numpy.array' || c === 'numpy.asarray' || c === 'numpy.squeeze' || c === 'numpy.ravel' || c === 'numpy.copy' || c === 'tensorflow.convert_to_tensor' || c === 'tensorflow.constant') {
-    return keepLabels(arg(args, 0, 'object', 'a', 'value')?.value ?? UNKNOWN);
+    return keepLabels(arg(args, 0, 'object', 'a', 'value')?.value ?? UNKNOWN, c !== 'numpy.asarray' && c !== 'numpy.squeeze' && c !== 'numpy.ravel');
   }
   if (c === 'numpy.concatenate') {
     const parts = arg(args, 0, 'arrays')?.value;
@@ -412,12 +412,18 @@ function labelMode(mode: string, node: SyntaxNode): Value {
   }
 }
 
-function keepLabels(value: Value): Value {
-  return value.k === 'labels' || value.k === 'features' ? value : UNKNOWN;
+/**
+ * Labels or features passed through: a view (np.asarray, np.squeeze, reshape) is the same array,
+ * so changing it in place changes the original (markChanged marks the value); a copy (np.array,
+ * .copy(), astype, a train_test_split part) is a value of its own.
+ */
+function keepLabels(value: Value, copy: boolean): Value {
+  if (value.k !== 'labels' && value.k !== 'features') return UNKNOWN;
+  return copy ? { ...value } : value;
 }
 
 function splitPart(value: Value): Value {
-  return value.k === 'labels' || value.k === 'features' ? value : UNKNOWN;
+  return keepLabels(value, true);
 }
 
 function loadData(dataset: string, args: CallArgs, node: SyntaxNode): Value {
@@ -476,12 +482,13 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
       return method === '__call__' && getsOwnTargets(args) ? { k: 'loss', loss: { ...object.loss, form: 'wrapper', node, nameNode: null, fromLogitsNode: null } } : UNKNOWN;
     case 'labels':
       // Continuous values cast to an integer or bool type are no longer continuous (0/1 labels from uniform noise).
-      if (method === 'astype' && object.labels.format === 'continuous' && !/float|double|half/i.test(args.positional[0]?.node.text ?? args.keywords.get('dtype')?.node.text ?? '')) return UNKNOWN;
-      if (['astype', 'reshape', 'flatten', 'ravel', 'squeeze', 'copy', 'to_numpy', 'numpy', 'tolist'].includes(method)) return object;
+      if (method === 'astype' && object.labels.format === 'continuous' && !/float|double|half|single|^['"]f[248]['"]$/i.test(args.positional[0]?.node.text ?? args.keywords.get('dtype')?.node.text ?? '')) return UNKNOWN;
+      if (['reshape', 'ravel', 'squeeze', 'to_numpy'].includes(method)) return object;
+      if (['astype', 'flatten', 'copy', 'numpy', 'tolist'].includes(method)) return keepLabels(object, true);
       if (method === 'argmax' && object.labels.format === 'onehot') return labels('int', object.labels.classes, shortCall(node), node);
       return UNKNOWN;
     case 'features':
-      return ['astype', 'reshape', 'copy', 'numpy'].includes(method) ? object : UNKNOWN;
+      return method === 'reshape' ? object : ['astype', 'copy', 'numpy'].includes(method) ? keepLabels(object, true) : UNKNOWN;
     case 'dataset':
       if (['batch', 'shuffle', 'prefetch', 'cache', 'repeat', 'take', 'skip', 'unbatch', 'with_options', 'padded_batch', 'apply', 'filter'].includes(method)) return object;
       if (method === 'map') return datasetMap(lib, args, node);

@@ -45,6 +45,8 @@ export const MAY_HAVE_FINDINGS = /compile|softmax/i;
 /** Words of the statements that can end a run (raise, return, break, continue outside a function). */
 const STOPPERS = /\b(?:raise|return|break|continue)\b/;
 const MENTIONS_IMPORT = /\bimport\b/;
+/** `x.activation = ...` or setattr: may change the head of any model (see Interpreter.activationSet). */
+const SETS_ACTIVATION = /\.\s*activation\s*=(?!=)|\bsetattr\s*\(/;
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
@@ -326,6 +328,8 @@ export interface StatementNames {
   mayStop: boolean;
   /** It mentions `import` (an import inside an if or try block binds at module level). */
   mentionsImport: boolean;
+  /** It may replace a layer's activation through a name slicing cannot follow: it joins every group. */
+  joinsAll: boolean;
 }
 
 export function statementNames(statement: TopStatement, hasError: boolean): StatementNames {
@@ -366,6 +370,7 @@ export function statementNames(statement: TopStatement, hasError: boolean): Stat
     trigger: MAY_HAVE_FINDINGS.test(text),
     mayStop: !DEFINITIONS.has(node.type) && STOPPERS.test(text),
     mentionsImport: MENTIONS_IMPORT.test(text),
+    joinsAll: SETS_ACTIVATION.test(text),
   };
 }
 
@@ -477,6 +482,10 @@ function partition(read: readonly StatementNames[]): number[] {
       if (first === undefined) firstMention.set(name, i);
       else parent[find(i)] = find(first);
     }
+  });
+
+  read.forEach((r, i) => {
+    if (r.joinsAll) read.forEach((_, j) => (parent[find(j)] = find(i)));
   });
 
   const triggered = new Set<number>();

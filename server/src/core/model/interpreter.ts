@@ -364,9 +364,16 @@ export class Interpreter implements Library {
         return;
       }
       case 'subscript': {
-        // `y[y > 0] = 1`, `cfg['classes'] = 100`: changed in place.
+        // `cfg['classes'] = 100`, `acts[0] = 'sigmoid'`: that entry is the new value; `y[y > 0] = 1`
+        // or any index not known: the whole value is changed in place.
         const object = target.childForFieldName('value');
-        if (object) this.markChanged(this.evalExpression(object, scope));
+        const index = target.childForFieldName('subscript');
+        if (!object) return;
+        const container = this.evalExpression(object, scope);
+        const key = index ? this.evalExpression(index, scope) : UNKNOWN;
+        if (container.k === 'dict' && key.k === 'str') container.entries.set(key.v, value);
+        else if (container.k === 'seq' && key.k === 'int' && key.v < container.items.length && -key.v <= container.items.length) container.items[key.v < 0 ? container.items.length + key.v : key.v] = value;
+        else this.markChanged(container);
         return;
       }
       default:

@@ -38,6 +38,30 @@ export interface Library {
   activationSet(owner: Value, root: Value | null): void;
 }
 
+/**
+ * A change made entry by entry where the entries are known: `cfg.update(epochs=20)`, `cfg.pop('epochs')`,
+ * `metrics.append('AUC')` change those entries only. False when the whole value must count as changed.
+ */
+function changedEntryByEntry(object: Value, method: string, args: CallArgs): boolean {
+  if (object.k === 'dict') {
+    if (method === 'update' && args.positional.length === 0 && !args.splat) {
+      for (const [name, given] of args.keywords) object.entries.set(name, given.value);
+      return true;
+    }
+    const key = args.positional[0]?.value;
+    if (method === 'pop' && key?.k === 'str') {
+      object.entries.delete(key.v);
+      return true;
+    }
+    return false;
+  }
+  if (object.k === 'seq' && method === 'append' && args.positional.length === 1 && object.items.length < 256) {
+    object.items.push(args.positional[0].value);
+    return true;
+  }
+  return false;
+}
+
 /** Methods that change their object in place (dicts, lists, numpy arrays). */
 const CHANGING_METHODS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear', 'fill', 'put', 'itemset', 'resize', '__setitem__', 'append', 'extend', 'insert', 'remove']);
 
@@ -458,7 +482,7 @@ function application(lib: Library, args: CallArgs, node: SyntaxNode): Value {
 // ---- methods on values -----------------------------------------------------------------------
 
 export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
-  if (CHANGING_METHODS.has(method)) lib.markChanged(object);
+  if (CHANGING_METHODS.has(method) && !changedEntryByEntry(object, method, args)) lib.markChanged(object);
   const model = modelOf(object);
   if (object.k === 'instance') {
     // self.dense(x): a layer (or any callable) stored as an attribute.

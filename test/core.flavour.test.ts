@@ -60,6 +60,8 @@ describe('flavour from the code', () => {
     ['import os\nos.environ["KERAS_BACKEND"] = "jax"\nimport keras', 'keras3', 'sets KERAS_BACKEND to a non-TensorFlow backend'],
     ['import keras_hub', 'keras3', 'imports keras_hub/keras_nlp/keras_cv'],
     ['import tf_keras as keras', 'tf-keras2', 'imports tf_keras'],
+    ['import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow as tf', 'tf-keras2', 'sets TF_USE_LEGACY_KERAS=1'],
+    ["import os\nos.environ.setdefault('TF_USE_LEGACY_KERAS', '1')\nfrom tensorflow import keras", 'tf-keras2', 'sets TF_USE_LEGACY_KERAS=1'],
   ])('%j → %s', (code, flavour, evidence) => {
     const info = flavourOf(code);
     expect(info.flavour).toBe(flavour);
@@ -72,6 +74,7 @@ describe('flavour from the code', () => {
     'import keras', // which Keras? unknown
     '# model.fit(x, y, nb_epoch=10)  (old API, commented out)',
     'print("nb_epoch=3")',
+    'os.environ["TF_USE_LEGACY_KERAS"] = "0"',
     'model.fit(x, y, nb_epoch=10)\nimport keras\nkeras.ops.sum(x)', // contradictory signals
   ])('%j is unknown', (code) => {
     expect(flavourOf(code).flavour).toBe('unknown');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearWorkspaceCaches, findWorkspacePins, loadProjectConfig, parseSettings } from '../server/src/workspace';
+import { analyzeText } from '../server/src/core/analyze';
 
 let root: string;
 
@@ -46,8 +47,14 @@ describe('findWorkspacePins', () => {
     expect(findWorkspacePins(join(root, 'src', 'train.py'))?.flavour).toBe('tf-keras2');
   });
 
-  it('open-ended pins decide nothing', () => {
+  it('open-ended pins decide nothing, unless every later version has one flavour', () => {
     expect(findWorkspacePins(project({ 'requirements.txt': 'tensorflow>=2.0\n', 'src/train.py': '' }))).toBeNull();
+    expect(findWorkspacePins(project({ 'requirements.txt': 'tensorflow>=2.16\n', 'src/train.py': '' }))?.flavour).toBe('keras3');
+    // TF 2.16+ with tf_keras: tf.keras is either, as TF_USE_LEGACY_KERAS says (the code decides).
+    const both = project({ 'requirements.txt': 'tensorflow>=2.16\ntf_keras>=2.16\n', 'src/train.py': '' });
+    expect(findWorkspacePins(both)).toBeNull();
+    const code = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow as tf\n';
+    expect(analyzeText(code, { workspacePins: findWorkspacePins(both) }).flavour.flavour).toBe('tf-keras2');
   });
 });
 

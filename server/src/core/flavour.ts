@@ -95,11 +95,13 @@ const KERAS3_SIGNALS: [RegExp, string][] = [
   [KERAS_BACKEND_SIGNAL, 'sets KERAS_BACKEND to a non-TensorFlow backend'],
 ];
 const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
+/** `os.environ["TF_USE_LEGACY_KERAS"] = "1"` (or setdefault, or %env): tf.keras is tf_keras on TF 2.16+. */
+const LEGACY_KERAS_SIGNAL = /TF_USE_LEGACY_KERAS["']?\s*(?:\]\s*=|,|=)\s*["']?(?:1|true)\b/i;
 const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */
 /** Any of the signals above: one pass tells a file without any (most files) from the others. */
-const ANY_SIGNAL = new RegExp([...KERAS1_SIGNALS, ...KERAS3_SIGNALS].map(([re]) => re.source).concat(TF_KERAS_SIGNAL.source, LEGACY_GRAPH_SIGNAL.source).join('|'));
+const ANY_SIGNAL = new RegExp([...KERAS1_SIGNALS, ...KERAS3_SIGNALS].map(([re]) => re.source).concat(TF_KERAS_SIGNAL.source, LEGACY_KERAS_SIGNAL.source, LEGACY_GRAPH_SIGNAL.source).join('|'));
 
 export function flavourFromCode(raw: string): CodeEvidence {
   if (!ANY_SIGNAL.test(raw)) return { flavour: 'unknown', evidence: [], legacyGraphMode: false };
@@ -108,7 +110,7 @@ export function flavourFromCode(raw: string): CodeEvidence {
   let uncommented: string | null = null;
   let codeOnly: string | null = null;
   const matches = (re: RegExp): boolean =>
-    re.test(raw) && re.test(re === KERAS_BACKEND_SIGNAL ? (uncommented ??= evidenceText(raw, false)) : (codeOnly ??= evidenceText(raw, true)));
+    re.test(raw) && re.test(re === KERAS_BACKEND_SIGNAL || re === LEGACY_KERAS_SIGNAL ? (uncommented ??= evidenceText(raw, false)) : (codeOnly ??= evidenceText(raw, true)));
   const legacyGraphMode = matches(LEGACY_GRAPH_SIGNAL);
   const found = (signals: [RegExp, string][]): string[] => signals.filter(([re]) => matches(re)).map(([, what]) => what);
   const keras3 = found(KERAS3_SIGNALS);
@@ -117,7 +119,10 @@ export function flavourFromCode(raw: string): CodeEvidence {
   // Contradictory signals (a Keras 1 tutorial pasted into a Keras 3 notebook) decide nothing.
   if (keras3.length && !keras1.length) return { flavour: 'keras3', evidence: [...keras3, ...legacyNote], legacyGraphMode };
   if (keras1.length && !keras3.length) return { flavour: 'keras1', evidence: [...keras1, ...legacyNote], legacyGraphMode };
-  if (!keras1.length && !keras3.length && matches(TF_KERAS_SIGNAL)) return { flavour: 'tf-keras2', evidence: ['imports tf_keras', ...legacyNote], legacyGraphMode };
+  if (!keras1.length && !keras3.length) {
+    const tfKeras = [...(matches(TF_KERAS_SIGNAL) ? ['imports tf_keras'] : []), ...(matches(LEGACY_KERAS_SIGNAL) ? ['sets TF_USE_LEGACY_KERAS=1'] : [])];
+    if (tfKeras.length) return { flavour: 'tf-keras2', evidence: [...tfKeras, ...legacyNote], legacyGraphMode };
+  }
   return { flavour: 'unknown', evidence: legacyNote, legacyGraphMode };
 }
 

@@ -49,8 +49,10 @@ describe('findWorkspacePins', () => {
 
   it('open-ended pins decide nothing, unless every later version has one flavour', () => {
     expect(findWorkspacePins(project({ 'requirements.txt': 'tensorflow>=2.0\n', 'src/train.py': '' }))).toBeNull();
+    clearWorkspaceCaches();
     expect(findWorkspacePins(project({ 'requirements.txt': 'tensorflow>=2.16\n', 'src/train.py': '' }))?.flavour).toBe('keras3');
     // TF 2.16+ with tf_keras: tf.keras is either, as TF_USE_LEGACY_KERAS says (the code decides).
+    clearWorkspaceCaches();
     const both = project({ 'requirements.txt': 'tensorflow>=2.16\ntf_keras>=2.16\n', 'src/train.py': '' });
     expect(findWorkspacePins(both)).toBeNull();
     const code = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow as tf\n';

@@ -757,6 +757,11 @@ describe('fixes towards a binary classifier', () => {
     expect(check(fixed)).toEqual([]);
   });
 
+  it('KL005 on a softmax head whose loss keeps from_logits=True is not safe (a sigmoid head would be applied twice)', () => {
+    const code = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1, activation='softmax')])\nmodel.compile(loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True))\n";
+    expect(only(code, 'KL005').fixes[0].applicability).toBe('unsafe');
+  });
+
   it('are not safe when the labels hold more than two classes (cifar10 on one unit wants 10 units)', () => {
     const code = "from tensorflow import keras\n(x, y), _ = keras.datasets.cifar10.load_data()\nmodel = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(1, activation='sigmoid')])\nmodel.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\nmodel.fit(x, y)\n";
     expect(only(code, 'KL003').fixes[0].applicability).toBe('unsafe');

@@ -284,6 +284,9 @@ export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | nu
 export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
   if (c === 'builtins.setattr' && strOf(args.positional[1]?.value) === 'activation' && args.positional[0]) lib.activationSet(args.positional[0].value, null);
+  // A user loss's own targets cast or reshaped are still its targets (`y_true = tf.cast(y_true, tf.float32)`).
+  const target = args.positional[0]?.value;
+  if ((target === OWN_Y_TRUE || target === OWN_Y_PRED) && /^(?:tensorflow|keras\.backend|keras\.ops)\.(?:cast|squeeze|reshape|convert_to_tensor|identity)$/.test(c)) return target;
   // numpy's in-place writers: np.place(y, y > 1, 1), np.copyto(y, ...).
   if (/^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
   const fnNode = node.type === 'call' ? node.childForFieldName('function') : null;

@@ -235,7 +235,8 @@ function kl005(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   return finding('KL005', arg,
     `${loss.id} on ${headPhrase(head)} (at ${at(ctx, head.anchor)}): over a single output the normalised probability is always 1, so the loss is identically 0 and nothing trains. Use binary_crossentropy with a sigmoid unit.`,
     [headRelated(ctx), ...labelsRelated(ctx.labels)],
-    [fix(title, edits && headEdits ? [...edits, ...headEdits] : null, binaryFixApplicability(ctx))]);
+    // A sigmoid head under a loss that keeps from_logits=True would apply sigmoid twice (KL008 then asks to undo it).
+    [fix(title, edits && headEdits ? [...edits, ...headEdits] : null, loss.fromLogits === true && !sigmoidHead ? 'unsafe' : binaryFixApplicability(ctx))]);
 }
 
 /**

@@ -75,6 +75,8 @@ describe('flavour from the code', () => {
     '# model.fit(x, y, nb_epoch=10)  (old API, commented out)',
     'print("nb_epoch=3")',
     'os.environ["TF_USE_LEGACY_KERAS"] = "0"',
+    'legacy = os.environ.get("TF_USE_LEGACY_KERAS", "1")', // a read, not a setting
+    'raise RuntimeError("run with TF_USE_LEGACY_KERAS=1")',
     'model.fit(x, y, nb_epoch=10)\nimport keras\nkeras.ops.sum(x)', // contradictory signals
   ])('%j is unknown', (code) => {
     expect(flavourOf(code).flavour).toBe('unknown');

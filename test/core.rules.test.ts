@@ -825,6 +825,9 @@ describe('a fix in code that several models run', () => {
     expect(safety(recompiled, 'KL005')).toEqual(['safe']);
     const copies = "from tensorflow import keras\n(x, y), (x_test, y_test) = keras.datasets.mnist.load_data()\ndef build():\n    model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])\n    model.compile(optimizer='adam', loss='categorical_crossentropy')\n    return model\nmodel = build()\nmodel.fit(x, y)\ninfer = build()\ninfer.load_weights('w.h5')\n";
     expect(safety(copies, 'KL006')[0]).toBe('safe');
+    // Fitted on labels keras-lint cannot read is not "never fitted": the one-hot copy would break.
+    const fitted = copies.replace("infer.load_weights('w.h5')", "infer.fit(xb, np.load('yb_onehot.npy'))");
+    expect(safety(fitted, 'KL006')[0]).toBe('unsafe');
   });
 
   it('one metrics list for two different outputs: the metric fix for one output is unsafe', () => {

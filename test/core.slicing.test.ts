@@ -198,11 +198,15 @@ last.activation = None
     expect(analyzeText(code).findings).toEqual([]);
     expect(sliced(code)).toEqual(analyzeText(code));
     // Two edits of `a` alone: the second re-runs a's group and keeps b's (with `last`) as it was.
-    const analyzer = new DocumentAnalyzer();
-    analyzer.analyze(code);
-    for (const optimizer of ['sgd', 'adam']) {
-      const edited = code.replace("a.compile(loss='binary_crossentropy')", `a.compile(loss='binary_crossentropy', optimizer='${optimizer}')`);
-      expect(analyzer.analyze(edited), optimizer).toEqual(analyzeText(edited));
+    // Every way of writing the activation's assignment joins the groups alike.
+    for (const form of ['last.activation = None', 'last.activation, flag = None, True', 'last.activation: object = None', '(last.activation) = None', '[last.activation] = [None]', 'for last.activation in [None]: pass', 'sa = setattr\nsa(last, "activation", None)']) {
+      const variant = code.replace('last.activation = None', form);
+      const analyzer = new DocumentAnalyzer();
+      analyzer.analyze(variant);
+      for (const optimizer of ['sgd', 'adam']) {
+        const edited = variant.replace("a.compile(loss='binary_crossentropy')", `a.compile(loss='binary_crossentropy', optimizer='${optimizer}')`);
+        expect(analyzer.analyze(edited), `${form}, ${optimizer}`).toEqual(analyzeText(edited));
+      }
     }
   });
 

@@ -49,6 +49,8 @@ export class Interpreter implements Library {
   private anyChanged = false;
   /** Running the functions and methods nobody in this file calls (with unknown arguments). */
   private runningUncalled = false;
+  /** How many branches or loop bodies (that may not run) the running code is in, across function calls. */
+  private conditional = 0;
   private readonly allDefs: { def: SyntaxNode; scope: Scope; owner: SyntaxNode | null }[] = [];
 
   constructor() {
@@ -166,6 +168,11 @@ export class Interpreter implements Library {
         // function) in an ERROR node: run the statements found in it.
         return this.execBlock(node.namedChildren, scope, frame);
       case 'delete_statement':
+        // `del a[1]`: the list (through every alias) is changed in place.
+        for (const target of node.descendantsOfType('subscript')) {
+          const object = target?.childForFieldName('value');
+          if (object) this.markChanged(this.evalExpression(object, scope));
+        }
         for (const id of node.descendantsOfType('identifier')) if (id) scope.vars.set(id.text, UNKNOWN);
         return 'next';
       case 'match_statement':
@@ -206,6 +213,7 @@ export class Interpreter implements Library {
     // Per block that runs to its end: the names it wrote → their values at its end.
     const outcomes: Map<string, Value>[] = [];
     this.depth++;
+    this.conditional++;
     try {
       for (const block of blocks) {
         vars.begin();
@@ -224,6 +232,7 @@ export class Interpreter implements Library {
       }
     } finally {
       this.depth--;
+      this.conditional--;
     }
     // Every block ended the run (raise, return): so does the statement, unless it may run none of them.
     if (outcomes.length === 0 && !mayRunNone) return 'stop';
@@ -246,12 +255,14 @@ export class Interpreter implements Library {
     const vars = scope.vars;
     vars.begin();
     this.depth++;
+    this.conditional++;
     let journal: Map<string, Value | undefined>;
     try {
       if (left) this.bindTarget(left, UNKNOWN, scope);
       if (body) this.execBlock(body.namedChildren, scope, frame);
     } finally {
       this.depth--;
+      this.conditional--;
       journal = vars.end();
     }
     // The body may have run zero times or once (or more): merge its end with the state before it.
@@ -371,8 +382,9 @@ export class Interpreter implements Library {
         if (!object) return;
         const container = this.evalExpression(object, scope);
         const key = index ? this.evalExpression(index, scope) : UNKNOWN;
-        if (container.k === 'dict' && key.k === 'str') container.entries.set(key.v, value);
-        else if (container.k === 'seq' && key.k === 'int' && key.v < container.items.length && -key.v <= container.items.length) container.items[key.v < 0 ? container.items.length + key.v : key.v] = value;
+        const known = this.tracksEntries();
+        if (known && container.k === 'dict' && key.k === 'str') container.entries.set(key.v, value);
+        else if (known && container.k === 'seq' && key.k === 'int' && !hasSplat(container) && key.v < container.items.length && -key.v <= container.items.length) container.items[key.v < 0 ? container.items.length + key.v : key.v] = value;
         else this.markChanged(container);
         return;
       }
@@ -406,7 +418,17 @@ export class Interpreter implements Library {
     }
     const model = modelOf(owner) ?? (root ? modelOf(root) : null);
     if (model) model.uncertain = true;
-    else if (!this.runningUncalled) for (const each of this.facts.models) each.uncertain = true;
+    // Another known object (a config, a custom layer's own self.activation) holds no model's layer.
+    else if (owner.k === 'unknown' && !this.runningUncalled) for (const each of this.facts.models) each.uncertain = true;
+  }
+
+  /**
+   * Whether a change by key or index (`cfg['k'] = v`, `lst.append(v)`) can be applied as it is:
+   * not in a branch or loop that may not run (the contents of a dict are not merged like names),
+   * nor in a function nobody here calls.
+   */
+  tracksEntries(): boolean {
+    return this.conditional === 0 && !this.runningUncalled;
   }
 
   markChanged(value: Value): void {
@@ -424,7 +446,11 @@ export class Interpreter implements Library {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         if (right) this.evalExpression(right, scope);
-        if (left?.type === 'identifier') scope.vars.set(left.text, UNKNOWN);
+        // `b += [...]` extends the list in place (through every alias); `y //= 5` changes the array.
+        if (left?.type === 'identifier') {
+          this.markChanged(this.lookup(left.text, scope));
+          scope.vars.set(left.text, UNKNOWN);
+        }
         if (left?.type === 'subscript') this.bindTarget(left, UNKNOWN, scope);
         return UNKNOWN;
       }
@@ -848,4 +874,9 @@ function rootOf(node: SyntaxNode): SyntaxNode {
     if (!inner) return current;
     current = inner;
   }
+}
+
+/** A list written with `*rest` in it: its items do not line up with indexes. */
+function hasSplat(value: Extract<Value, { k: 'seq' }>): boolean {
+  return !!value.node && value.node.namedChildren.some((c) => c?.type === 'list_splat');
 }

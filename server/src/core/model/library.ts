@@ -36,6 +36,8 @@ export interface Library {
   markChanged(value: Value): void;
   /** `owner.activation = ...` (or setattr) ran; `root` is what the attribute chain starts from, when known. */
   activationSet(owner: Value, root: Value | null): void;
+  /** Whether changes by key or index can be applied as they are (see Interpreter.tracksEntries). */
+  tracksEntries(): boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ function changedEntryByEntry(object: Value, method: string, args: CallArgs): boo
 }
 
 /** Methods that change their object in place (dicts, lists, numpy arrays). */
-const CHANGING_METHODS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear', 'fill', 'put', 'itemset', 'resize', '__setitem__', 'append', 'extend', 'insert', 'remove']);
+const CHANGING_METHODS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear', 'fill', 'put', 'itemset', 'resize', '__setitem__', 'append', 'extend', 'insert', 'remove', 'reverse', 'sort']);
 
 function arg(args: CallArgs, index: number, ...names: string[]): ArgValue | null {
   for (const name of names) {
@@ -284,11 +286,11 @@ export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | nu
 export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
   if (c === 'builtins.setattr' && strOf(args.positional[1]?.value) === 'activation' && args.positional[0]) lib.activationSet(args.positional[0].value, null);
-  // A user loss's own targets cast or reshaped are still its targets (`y_true = tf.cast(y_true, tf.float32)`).
+  // A user loss's own targets cast are still its targets (a reshape may change what a unit is) (`y_true = tf.cast(y_true, tf.float32)`).
   const target = args.positional[0]?.value;
-  if ((target === OWN_Y_TRUE || target === OWN_Y_PRED) && /^(?:tensorflow|keras\.backend|keras\.ops)\.(?:cast|squeeze|reshape|convert_to_tensor|identity)$/.test(c)) return target;
+  if ((target === OWN_Y_TRUE || target === OWN_Y_PRED) && /^(?:tensorflow|keras\.backend|keras\.ops)\.(?:cast|convert_to_tensor|identity)$/.test(c)) return target;
   // numpy's in-place writers: np.place(y, y > 1, 1), np.copyto(y, ...).
-  if (/^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
+  if (/^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis|[a-z_]+\.at)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
   const fnNode = node.type === 'call' ? node.childForFieldName('function') : null;
   const nameNode = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute') : fnNode;
 
@@ -485,7 +487,7 @@ function application(lib: Library, args: CallArgs, node: SyntaxNode): Value {
 // ---- methods on values -----------------------------------------------------------------------
 
 export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
-  if (CHANGING_METHODS.has(method) && !changedEntryByEntry(object, method, args)) lib.markChanged(object);
+  if (CHANGING_METHODS.has(method) && !(lib.tracksEntries() && changedEntryByEntry(object, method, args))) lib.markChanged(object);
   const model = modelOf(object);
   if (object.k === 'instance') {
     // self.dense(x): a layer (or any callable) stored as an attribute.

@@ -45,8 +45,12 @@ export const MAY_HAVE_FINDINGS = /compile|softmax/i;
 /** Words of the statements that can end a run (raise, return, break, continue outside a function). */
 const STOPPERS = /\b(?:raise|return|break|continue)\b/;
 const MENTIONS_IMPORT = /\bimport\b/;
-/** `x.activation = ...` or setattr: may change the head of any model (see Interpreter.activationSet). */
-const SETS_ACTIVATION = /\.\s*activation\s*=(?!=)|\bsetattr\s*\(/;
+/**
+ * May set a layer's activation, which can change the head of any model (Interpreter.activationSet):
+ * any `.activation` that is not a call, any setattr, an 'activation' string (setattr by an alias).
+ * Read loosely on purpose: joining too much only costs speed.
+ */
+const SETS_ACTIVATION = /\.\s*activation\b(?!\s*\()|\bsetattr\b|["']activation["']/;
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );

@@ -16,6 +16,8 @@ export interface OutputContext {
   labels: LabelInfo | null;
   /** The `y` argument of the fit call that gave the labels (for the to_categorical fix). */
   labelsArg: SyntaxNode | null;
+  /** Whether a fit of this model runs after this compile (labels may still be unknown). */
+  fitted: boolean;
   flavour: FlavourInfo;
   style: FileStyle;
   /** "line 14" or "cell 3, line 2": where an offset is, for messages. */
@@ -35,7 +37,7 @@ export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: F
     const labels = labelsFor(modelFits, head, index, heads.length);
     contexts.push({
       compile, head, loss, lossArg: arg, metrics: metricsFor(compile, head, index, heads.length), labels: labels.labels,
-      labelsArg: labels.arg, flavour, style, where,
+      labelsArg: labels.arg, fitted: modelFits.length > 0, flavour, style, where,
     });
   });
   return contexts;

@@ -54,8 +54,8 @@ export class SharedCode {
   /**
    * Whether a user of the code would have the edit too: it asked for it; or, for an output, a layer
    * fix of its head asked for it (KL004 on the head of a recompiled model); or it is the same
-   * model as the asker's, built by the same code, and only its labels are unknown (a second copy
-   * built to load weights or predict, never fitted here).
+   * model as the asker's, built by the same code, and never fitted here (a second copy built to
+   * load weights or predict).
    */
   private agrees(user: object, edit: TextEdit, asker: Producer): boolean {
     const wanted = key(edit);
@@ -63,7 +63,7 @@ export class SharedCode {
     if (!('context' in asker)) return false;
     const other = user as OutputContext;
     if ([other.head.dense, other.head.activationLayer].some((layer) => layer && this.asked.get(layer)?.has(wanted))) return true;
-    return other.labels === null && sameModelFacts(other, asker.context);
+    return !other.fitted && sameModelFacts(other, asker.context);
   }
 }
 

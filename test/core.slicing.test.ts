@@ -186,6 +186,24 @@ model.fit(x, y)
     expect(facts('def build(units):\n    inner = units\n    return inner')).toEqual(['build']);
   });
 
+  it('does not join groups for an "activation" string (Keras Tuner) or an activation read as a call', () => {
+    const code = `import keras
+def build(hp):
+    m = keras.Sequential([keras.layers.Dense(10, activation=hp.Choice("activation", ["relu", "tanh"]))])
+    m.compile(loss='mse')
+    return m
+a = keras.Sequential([keras.layers.Dense(10, activation='softmax')])
+a.compile(loss='binary_crossentropy')
+y = a.layers[0].activation(x)
+`;
+    const tree = parsePython(code);
+    try {
+      expect(sliceModule(readTree(tree, code), code)!.groups.length).toBe(2);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('joins every group to a statement that may replace an activation through a name it cannot follow', () => {
     const code = `from tensorflow import keras
 a = keras.Sequential([keras.layers.Dense(10, activation='softmax')])

@@ -47,10 +47,12 @@ const STOPPERS = /\b(?:raise|return|break|continue)\b/;
 const MENTIONS_IMPORT = /\bimport\b/;
 /**
  * May set a layer's activation, which can change the head of any model (Interpreter.activationSet):
- * any `.activation` that is not a call, any setattr, an 'activation' string (setattr by an alias).
- * Read loosely on purpose: joining too much only costs speed.
+ * any `.activation` that is not a call (every target form: tuples, annotations, for), any mention
+ * of setattr (an alias `sa = setattr` joins everything, its calls included). Read loosely: joining
+ * too much costs speed only, but not `"activation"` strings (Keras Tuner's hp.Choice("activation")
+ * would join every file that uses it, and a keystroke would re-run the whole module).
  */
-const SETS_ACTIVATION = /\.\s*activation\b(?!\s*\()|\bsetattr\b|["']activation["']/;
+const SETS_ACTIVATION = /\.\s*activation\b(?!\s*\()|\bsetattr\b/;
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );

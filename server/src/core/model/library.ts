@@ -290,7 +290,7 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
   const target = args.positional[0]?.value;
   if ((target === OWN_Y_TRUE || target === OWN_Y_PRED) && /^(?:tensorflow|keras\.backend|keras\.ops)\.(?:cast|convert_to_tensor|identity)$/.test(c)) return target;
   // numpy's in-place writers: np.place(y, y > 1, 1), np.copyto(y, ...).
-  if (/^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis|[a-z_]+\.at)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
+  if (c.startsWith('numpy.') && /^numpy\.(?:place|put|putmask|copyto|fill_diagonal|put_along_axis|[a-z_]+\.at)$/.test(c) && args.positional[0]) lib.markChanged(args.positional[0].value);
   const fnNode = node.type === 'call' ? node.childForFieldName('function') : null;
   const nameNode = fnNode?.type === 'attribute' ? fnNode.childForFieldName('attribute') : fnNode;
 

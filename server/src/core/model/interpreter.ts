@@ -51,6 +51,12 @@ export class Interpreter implements Library {
   private runningUncalled = false;
   /** How many branches or loop bodies (that may not run) the running code is in, across function calls. */
   private conditional = 0;
+  /**
+   * Lists and dicts made while running an uncalled function (or an uncalled method, or the instance
+   * such methods run on), with that run's number: changed in that same run, they change for sure.
+   */
+  private readonly madeUncalled = new WeakMap<Value, number>();
+  private uncalledRun = 0;
   private readonly allDefs: { def: SyntaxNode; scope: Scope; owner: SyntaxNode | null }[] = [];
 
   constructor() {
@@ -79,6 +85,7 @@ export class Interpreter implements Library {
       const { def, scope: closure, owner } = this.allDefs[i];
       if (this.calledDefs.has(def.id) || owner) continue;
       this.inlineCalls = 0;
+      this.uncalledRun++;
       this.inlineFunction({ k: 'func', def, closure, name: '' }, { positional: [], keywords: new Map(), node: def }, null);
     }
     this.runUncalledMethods();
@@ -334,10 +341,12 @@ export class Interpreter implements Library {
       const cls = name ? scope.lookup(name) : undefined;
       if (!cls || cls.k !== 'class' || this.classIsModel(cls)) continue;
       this.inlineCalls = 0;
+      this.uncalledRun++;
       const instance = this.instantiate(cls, { positional: [], keywords: new Map(), node: owner }, owner);
       for (const def of defs) {
         if (this.calledDefs.has(def.id)) continue;
         this.inlineCalls = 0;
+        this.uncalledRun++;
         this.inlineFunction({ k: 'func', def, closure: scope, name: '' }, { positional: [], keywords: new Map(), node: def }, instance);
       }
     }
@@ -382,10 +391,7 @@ export class Interpreter implements Library {
         if (!object) return;
         const container = this.evalExpression(object, scope);
         const key = index ? this.evalExpression(index, scope) : UNKNOWN;
-        const known = this.tracksEntries();
-        if (known && container.k === 'dict' && key.k === 'str') container.entries.set(key.v, value);
-        else if (known && container.k === 'seq' && key.k === 'int' && !hasSplat(container) && key.v < container.items.length && -key.v <= container.items.length) container.items[key.v < 0 ? container.items.length + key.v : key.v] = value;
-        else this.markChanged(container);
+        if (!this.writeEntry(container, key, value)) this.markChanged(container);
         return;
       }
       default:
@@ -423,12 +429,36 @@ export class Interpreter implements Library {
   }
 
   /**
-   * Whether a change by key or index (`cfg['k'] = v`, `lst.append(v)`) can be applied as it is:
-   * not in a branch or loop that may not run (the contents of a dict are not merged like names),
-   * nor in a function nobody here calls.
+   * Whether a change of `container` surely runs here: not in a branch or loop that may not run (the
+   * contents of a dict are not merged like names), nor in a function nobody here calls, unless the
+   * container was made in that very run of it.
    */
-  tracksEntries(): boolean {
-    return this.conditional === 0 && !this.runningUncalled;
+  changesSurely(container: Value): boolean {
+    return this.conditional === 0 && (!this.runningUncalled || this.madeUncalled.get(container) === this.uncalledRun);
+  }
+
+  /**
+   * `container[key] = value` with a key that can be told: the entry is the new value, or, when the
+   * change may not run, what the old and new values agree on. False when it cannot be told
+   * (`y[y > 0] = 1`, a list with `*rest` in it): the caller counts the whole value changed.
+   */
+  writeEntry(container: Value, key: Value, value: Value): boolean {
+    const sure = this.changesSurely(container);
+    if (container.k === 'dict' && key.k === 'str') {
+      container.entries.set(key.v, sure ? value : mergedValue([container.entries.get(key.v), value]));
+      return true;
+    }
+    if (container.k === 'seq' && key.k === 'int' && !hasSplat(container) && key.v < container.items.length && -key.v <= container.items.length) {
+      const at = key.v < 0 ? container.items.length + key.v : key.v;
+      container.items[at] = sure ? value : mergedValue([container.items[at], value]);
+      return true;
+    }
+    return false;
+  }
+
+  private made(value: Value): Value {
+    if (this.runningUncalled) this.madeUncalled.set(value, this.uncalledRun);
+    return value;
   }
 
   markChanged(value: Value): void {
@@ -479,10 +509,10 @@ export class Interpreter implements Library {
       case 'expression_list':
         // A data literal of thousands of items (an embedded array) holds no model: skip its items.
         if (node.namedChildCount > MAX_LITERAL_ITEMS) return UNKNOWN;
-        return { k: 'seq', items: elementNodes(node).map((c) => (c.type !== 'list_splat' ? this.evalExpression(c, scope) : UNKNOWN)), node };
+        return this.made({ k: 'seq', items: elementNodes(node).map((c) => (c.type !== 'list_splat' ? this.evalExpression(c, scope) : UNKNOWN)), node });
       case 'dictionary':
         if (node.namedChildCount > MAX_LITERAL_ITEMS) return UNKNOWN;
-        return this.evalDict(node, scope);
+        return this.made(this.evalDict(node, scope));
       case 'call':
         return this.evalCall(node, scope);
       case 'attribute': {

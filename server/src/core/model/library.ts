@@ -36,28 +36,33 @@ export interface Library {
   markChanged(value: Value): void;
   /** `owner.activation = ...` (or setattr) ran; `root` is what the attribute chain starts from, when known. */
   activationSet(owner: Value, root: Value | null): void;
-  /** Whether changes by key or index can be applied as they are (see Interpreter.tracksEntries). */
-  tracksEntries(): boolean;
+  /** Whether a change of `container` surely runs here (see Interpreter.changesSurely). */
+  changesSurely(container: Value): boolean;
+  /** `container[key] = value`; false when the key cannot be told (see Interpreter.writeEntry). */
+  writeEntry(container: Value, key: Value, value: Value): boolean;
 }
 
 /**
  * A change made entry by entry where the entries are known: `cfg.update(epochs=20)`, `cfg.pop('epochs')`,
- * `metrics.append('AUC')` change those entries only. False when the whole value must count as changed.
+ * `metrics.append('AUC')` change those entries only (merged with the old ones when the change may not
+ * run). False when the whole value must count as changed.
  */
-function changedEntryByEntry(object: Value, method: string, args: CallArgs): boolean {
+function changedEntryByEntry(lib: Library, object: Value, method: string, args: CallArgs): boolean {
   if (object.k === 'dict') {
     if (method === 'update' && args.positional.length === 0 && !args.splat) {
-      for (const [name, given] of args.keywords) object.entries.set(name, given.value);
+      for (const [name, given] of args.keywords) lib.writeEntry(object, { k: 'str', v: name, node: given.node }, given.value);
       return true;
     }
     const key = args.positional[0]?.value;
     if (method === 'pop' && key?.k === 'str') {
-      object.entries.delete(key.v);
+      if (lib.changesSurely(object)) object.entries.delete(key.v);
+      else lib.writeEntry(object, key, UNKNOWN);
       return true;
     }
     return false;
   }
-  if (object.k === 'seq' && method === 'append' && args.positional.length === 1 && object.items.length < 256) {
+  // An append that may not run leaves the length unknown, and with it every index from the end.
+  if (object.k === 'seq' && method === 'append' && args.positional.length === 1 && object.items.length < 256 && lib.changesSurely(object)) {
     object.items.push(args.positional[0].value);
     return true;
   }
@@ -487,7 +492,7 @@ function application(lib: Library, args: CallArgs, node: SyntaxNode): Value {
 // ---- methods on values -----------------------------------------------------------------------
 
 export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
-  if (CHANGING_METHODS.has(method) && !(lib.tracksEntries() && changedEntryByEntry(object, method, args))) lib.markChanged(object);
+  if (CHANGING_METHODS.has(method) && !changedEntryByEntry(lib, object, method, args)) lib.markChanged(object);
   const model = modelOf(object);
   if (object.k === 'instance') {
     // self.dense(x): a layer (or any callable) stored as an attribute.

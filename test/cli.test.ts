@@ -252,8 +252,8 @@ describe('suppression and configuration', () => {
     expect(checked()).toEqual(['nb/keep.py', 'sub/b.py', 'train.py']);
     writeFileSync(join(dir, 'sub', 'pyproject.toml'), '[tool.keras-lint]\nenable = false\n');
     expect(checked()).toEqual(['nb/keep.py', 'train.py']);
-    // Named on the command line, a file is checked (as Ruff does without --force-exclude).
-    expect(locations(keraslint(['check', 'sub/b.py', 'model_test.py'], dir).stdout).map((l) => l.split(':')[0])).toEqual(['model_test.py', 'sub/b.py']);
+    // Named on the command line, a file or a folder is checked (as Ruff does without --force-exclude).
+    expect(locations(keraslint(['check', 'sub/b.py', 'model_test.py', 'nb/scratch'], dir).stdout).map((l) => l.split(':')[0])).toEqual(['model_test.py', 'nb/scratch/a.py', 'sub/b.py']);
   });
 
   it('workspace pins choose the flavour (requirements.txt)', () => {

@@ -173,20 +173,20 @@ class ConfigReporter {
   /**
    * Whether a file or folder met in a folder walk is left out: its project says `enable = false`,
    * or an `exclude` entry matches it. Entries are globs (`*`, `?`, `**`), as in Ruff: one with a
-   * `/` is a path relative to the pyproject.toml (a folder's match leaves out what is inside),
-   * one without matches a file or folder name anywhere below it.
+   * `/` is a path relative to the pyproject.toml, one without a file or folder name. The walk asks
+   * for every folder before it goes in, so an excluded folder leaves out what is inside; a folder
+   * named on the command line is walked all the same (Ruff checks what it is given).
    */
   excludes(path: string): boolean {
     const loaded = this.forFile(path);
     if (!loaded.path) return false;
     if (loaded.config.enable === false) return true;
     if (!loaded.config.exclude?.length) return false;
-    const parts = relative(dirname(loaded.path), path).split(sep);
+    const rel = relative(dirname(loaded.path), path).split(sep).join('/');
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
     return loaded.config.exclude.some((entry) => {
       const pattern = entry.replace(/^\.\//, '').replace(/\/$/, '');
-      const matches = globPattern(pattern);
-      if (!pattern.includes('/')) return parts.some((part) => matches.test(part));
-      return parts.some((_, i) => matches.test(parts.slice(0, i + 1).join('/')));
+      return globPattern(pattern).test(pattern.includes('/') ? rel : name);
     });
   }
 }

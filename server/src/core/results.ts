@@ -8,7 +8,7 @@ import type { ProgramFacts } from './model/interpreter';
 import type { Outcome } from './relocate';
 import { accuracyFor, ERA_NAMES, outputContexts, type Era, type OutputContext } from './rules/context';
 import type { FileStyle } from './rules/edits';
-import { checkHead, checkLayer, checkOutput } from './rules/rules';
+import { binaryHeadFixesChecked, checkHead, checkLayer, checkOutput } from './rules/rules';
 import { SharedCode } from './rules/sharedCode';
 import type { AccuracyHint, AnalysisOptions, AnalysisResult, Finding, FlavourInfo, TrainingContract } from './types';
 
@@ -36,17 +36,7 @@ export function checkFacts(facts: ProgramFacts, style: FileStyle, flavour: Flavo
     contracts.push(contractOf(compile.callee, contexts, flavour));
     allContexts.push(...contexts);
   }
-  const manyClassHeads = allContexts.filter((c) => c.labels?.classes != null && c.labels.classes > 2).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
-  const findings = found.findings(facts.layers, allContexts).map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? unsafeFixes(f) : f));
-  return { findings, contracts, hints };
-}
-
-/**
- * KL004's sigmoid is right for a binary output; on a head whose labels hold more classes (cifar10
- * on Dense(1, activation='softmax')) the fix is more units (KL012), so --fix must not make it binary.
- */
-function unsafeFixes(f: Finding): Finding {
-  return { ...f, fixes: f.fixes.map((fx) => ({ ...fx, applicability: 'unsafe' as const })) };
+  return { findings: binaryHeadFixesChecked(found.findings(facts.layers, allContexts), allContexts), contracts, hints };
 }
 
 /** Options applied, duplicates dropped, everything in text order. */

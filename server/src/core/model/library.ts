@@ -291,7 +291,8 @@ export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | nu
 export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
   if (c === 'builtins.setattr' && strOf(args.positional[1]?.value) === 'activation' && args.positional[0]) lib.activationSet(args.positional[0].value, null);
-  // A user loss's own targets cast are still its targets (a reshape may change what a unit is) (`y_true = tf.cast(y_true, tf.float32)`).
+  // A user loss's own targets, cast (`y_true = tf.cast(y_true, tf.float32)`), are still its own; a reshape may
+  // change what a unit is, so it is not.
   const target = args.positional[0]?.value;
   if ((target === OWN_Y_TRUE || target === OWN_Y_PRED) && /^(?:tensorflow|keras\.backend|keras\.ops)\.(?:cast|convert_to_tensor|identity)$/.test(c)) return target;
   // numpy's in-place writers: np.place(y, y > 1, 1), np.copyto(y, ...).
@@ -383,7 +384,7 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
   if (m) return { k: 'encoder', kind: m[1] as 'LabelEncoder' };
   if (c === 'sklearn.model_selection.train_test_split') {
     const items: Value[] = [];
-    for (const a of args.positional) items.push(splitPart(a.value), splitPart(a.value));
+    for (const a of args.positional) items.push(keepLabels(a.value, true), keepLabels(a.value, true));
     return { k: 'seq', items, node: null };
   }
   m = /^keras\.datasets\.([a-z0-9_]+)\.load_data$/.exec(c);
@@ -454,10 +455,6 @@ function labelMode(mode: string, node: SyntaxNode): Value {
 function keepLabels(value: Value, copy: boolean): Value {
   if (value.k !== 'labels' && value.k !== 'features') return UNKNOWN;
   return copy ? { ...value } : value;
-}
-
-function splitPart(value: Value): Value {
-  return keepLabels(value, true);
 }
 
 function loadData(dataset: string, args: CallArgs, node: SyntaxNode): Value {

@@ -191,6 +191,11 @@ function keepLossEditsLocal(f: Finding, loss: LossInfo, site: SyntaxNode): Findi
  */
 function keepMetricEditsLocal(f: Finding, metric: MetricInfo, compile: SyntaxNode): Finding {
   if (metric.node.startIndex >= compile.startIndex && metric.node.endIndex <= compile.endIndex) return f;
+  return withUnsafeFixes(f);
+}
+
+/** The finding with every fix offered but left out of --fix. */
+function withUnsafeFixes(f: Finding): Finding {
   return { ...f, fixes: f.fixes.map((fx) => ({ ...fx, applicability: 'unsafe' as const })) };
 }
 
@@ -248,7 +253,22 @@ function knownBinary(ctx: OutputContext): boolean {
 }
 
 function binaryFixApplicability(ctx: OutputContext): Fix['applicability'] {
-  return ctx.labels?.classes != null && ctx.labels.classes > 2 ? 'unsafe' : 'safe';
+  return manyClasses(ctx) ? 'unsafe' : 'safe';
+}
+
+function manyClasses(ctx: OutputContext): boolean {
+  return ctx.labels?.classes != null && ctx.labels.classes > 2;
+}
+
+/**
+ * KL004 comes from the layer, not an output (checkLayer, checkHead), so its fix is weighed here,
+ * against the outputs that head serves: sigmoid is right for a binary output, but labels of more
+ * classes (cifar10 on Dense(1, activation='softmax')) want more units (KL012).
+ */
+export function binaryHeadFixesChecked(findings: Finding[], contexts: readonly OutputContext[]): Finding[] {
+  const manyClassHeads = contexts.filter(manyClasses).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
+  if (manyClassHeads.length === 0) return findings;
+  return findings.map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? withUnsafeFixes(f) : f));
 }
 
 function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFile, type FileTask } from '../server/src/cli/checkFiles';
-import { checkInParallel } from '../server/src/cli/parallel';
+import { checkInParallel, type WorkerEntry } from '../server/src/cli/parallel';
 import { initParser } from '../server/src/core/parser';
 import { EXAMPLES } from './helpers/cli';
 
@@ -24,7 +24,7 @@ const tasks: FileTask[] = ['cifar_integer_labels.py', 'keras1_style.py', 'logits
 }));
 
 /** A worker script: `body` runs with `claim()` (the next file's index, or -1) and `parentPort`. */
-function standIn(name: string, body: string): string {
+function standIn(name: string, body: string): WorkerEntry {
   const path = join(dir, `${name}.cjs`);
   writeFileSync(
     path,
@@ -33,7 +33,7 @@ const next = new Int32Array(workerData.claims);
 const claim = () => { const i = Atomics.add(next, 0, 1); return i < workerData.tasks.length ? i : -1; };
 ${body}`,
   );
-  return path;
+  return { script: path, argv: [] };
 }
 
 describe('check on worker threads, when a worker fails', () => {
@@ -47,7 +47,7 @@ describe('check on worker threads, when a worker fails', () => {
   });
 
   it('a worker script that cannot load: this thread checks everything', async () => {
-    const run = await checkInParallel(tasks, join(dir, 'no-such-worker.cjs'), 1, Promise.resolve());
+    const run = await checkInParallel(tasks, { script: join(dir, 'no-such-worker.cjs'), argv: [] }, 1, Promise.resolve());
     expect(run.outcomes).toEqual(expected());
   });
 

@@ -1,6 +1,6 @@
 // The `keras-lint` CLI end to end: the built executable on real files, every format, exit codes,
 // notebooks, --fix, suppression and pyproject.toml configuration.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -309,7 +309,7 @@ describe('check on several threads (--concurrency)', () => {
     return dir;
   }
   const FILES = 6 + 120 + 2;
-  const perThread = (stderr: string): number[] => /files per thread: ([\d, ]+)\)/.exec(stderr)![1].split(', ').map(Number);
+  const perThread = (stderr: string): number[] => /files per thread: ([\d, ]+);/.exec(stderr)![1].split(', ').map(Number);
   it.each(['json', 'text'])('gives the %s report, messages and exit code of a single-threaded run, the files shared out', (format) => {
     const dir = bigFolder();
     const single = keraslint(['check', '.', '--format', format, '--concurrency', 'off', '-v'], dir);
@@ -344,6 +344,33 @@ describe('check on several threads (--concurrency)', () => {
     const run = keraslint(['check', 'examples', '--concurrency', value]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--concurrency takes a number of threads, auto or off');
+  });
+});
+
+describe('the code cache of the command line (bundleLoader.ts)', () => {
+  const codeCache = (stderr: string) => /; code cache: ([a-z, ]+)\)/.exec(stderr)?.[1];
+
+  it('the build makes one for the command line and its workers, and check compiles from both', () => {
+    const dir = folder(true);
+    const run = keraslint(['check', '.', '-v', '--concurrency', '2', '--format', 'json'], dir);
+    expect(run.code).toBe(1);
+    expect(codeCache(run.stderr)).toBe('used, used');
+    expect(keraslint(['check', '.', '-v'], dir).stderr).toContain('(files per thread: 6; code cache: used)');
+  });
+
+  it('a refused or missing cache changes nothing but the speed', () => {
+    const dir = folder(true);
+    const dist = folder();
+    cpSync(join(REPO, 'dist', 'server'), dist, { recursive: true });
+    writeFileSync(join(dist, 'cli.js.cache'), 'not a code cache');
+    rmSync(join(dist, 'checkWorker.js.cache'));
+    const args = ['check', '.', '-v', '--concurrency', '2', '--format', 'json'];
+    const expected = keraslint(args, dir);
+    const run = keraslint(args, dir, join(dist, 'main.js'));
+    expect(codeCache(run.stderr)).toBe('refused, none');
+    expect(run.stdout).toBe(expected.stdout);
+    expect(run.code).toBe(expected.code);
+    expect(JSON.parse(run.stdout)).toHaveLength(EXPECTED_EXAMPLES.length);
   });
 });
 

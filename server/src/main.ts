@@ -2,14 +2,29 @@
 // launches), anything else is the command line (`check`, `rule`, usage errors). Each is a bundle
 // of its own next to this one (scripts/build.mjs), loaded only when asked for: compiling the
 // language server's code (two thirds of it all) cost every `check` ~16 ms, which the command line
-// does not need.
+// does not need. The command line's bundles are loaded with their code cache (bundleLoader.ts);
+// the checking threads of `check` (cli/parallel.ts) start this file too, with CHECK_WORKER_ARGUMENT.
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { loadBundle } from './bundleLoader';
+import type * as CheckWorker from './cli/checkWorker';
 import type * as CommandLine from './cli/main';
+import { CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
 import type * as LanguageServer from './lsp/main';
 
 const argv = process.argv.slice(2);
+const writeCacheAtExit = (write: () => void) => process.on('exit', write);
 try {
   if (argv[0] === 'server') (require('./lsp.js') as typeof LanguageServer).startStdioOrIpcServer();
-  else (require('./cli.js') as typeof CommandLine).runCommandLine(argv);
+  else if (argv[0] === CHECK_WORKER_ARGUMENT) {
+    const worker = loadBundle<typeof CheckWorker>(join(__dirname, 'checkWorker.js'), writeCacheAtExit);
+    worker.exports.startCheckWorker(worker.codeCache);
+  } else {
+    // Before the bundle is compiled: V8 takes a code cache only under the flags it was made with.
+    if (argv[0] === 'check') setFlagsFromString(CHECK_V8_FLAGS);
+    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), writeCacheAtExit);
+    commandLine.exports.runCommandLine(argv, commandLine.codeCache);
+  }
 } catch (error) {
   process.stderr.write(`keras-lint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 2;

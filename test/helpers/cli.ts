@@ -13,8 +13,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export function keraslint(args: string[], cwd = REPO): CliRun {
-  const run = spawnSync(process.execPath, [join(REPO, 'bin', 'keras-lint.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+/** `executable`: another copy of dist/server/main.js (a test's own, with changed files beside it). */
+export function keraslint(args: string[], cwd = REPO, executable = join(REPO, 'bin', 'keras-lint.js')): CliRun {
+  const run = spawnSync(process.execPath, [executable, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -22,7 +22,7 @@ Options of check:
   --exit-zero                Exit 0 even when problems are found
   --concurrency N|auto|off   Threads that check files (default: auto, one per core when
                              there is enough to check)
-  --verbose, -v              Say how many files were checked, how fast, on how many threads
+  --verbose, -v              Say how many files were checked, how fast, on how many threads (and whether from the code cache)
 
 Exit status: 0 no problems, 1 problems found or a file could not be checked, 2 usage error or an unwritable report.
 Settings are also read from [tool.keras-lint] in the nearest pyproject.toml.

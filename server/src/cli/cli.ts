@@ -5,12 +5,13 @@ import { accessSync, constants, existsSync, lstatSync, readlinkSync, statSync, w
 import { dirname, relative, resolve, sep } from 'node:path';
 import { version } from '../../../package.json';
 import { initParser } from '../core/analyze';
+import type { CodeCacheUse } from '../bundleLoader';
 import type { AnalysisOptions } from '../core/types';
 import { findWorkspacePins, loadProjectConfig, type LoadedConfig } from '../workspace';
 import { parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args';
 import { discoverFiles } from './discover';
 import { checkFiles, type FileOutcome } from './checkFiles';
-import { checkInParallel, workerCount } from './parallel';
+import { checkInParallel, workerCount, type WorkerEntry } from './parallel';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
 
@@ -18,8 +19,10 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   cwd: string;
-  /** The checking worker's bundle (parallel.ts); without it, files are checked on this thread only. */
-  workerScript?: string;
+  /** How to start a checking worker thread (parallel.ts); without it, files are checked on this thread only. */
+  worker?: WorkerEntry;
+  /** Whether this thread's bundle was compiled from its code cache (bundleLoader.ts); unknown when run from sources. */
+  codeCache?: CodeCacheUse;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -68,17 +71,18 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const started = performance.now();
   const tasks = files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix }));
   // A build without the worker bundle (the .vsix ships none) checks on this thread.
-  const workers = io.workerScript && existsSync(io.workerScript) ? workerCount(args.concurrency, files) : 0;
+  const workers = io.worker && existsSync(io.worker.script) ? workerCount(args.concurrency, files) : 0;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
-  if (workers > 0) ({ outcomes, filesPerThread } = await checkInParallel(tasks, io.workerScript!, workers, parser));
+  let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];
+  if (workers > 0) ({ outcomes, filesPerThread, codeCacheOfWorkers } = await checkInParallel(tasks, io.worker!, workers, parser));
   else {
     await parser;
     outcomes = checkFiles(tasks);
   }
   if (args.verbose) {
     const threads = filesPerThread.length;
-    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')})\n`);
+    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')}; code cache: ${[io.codeCache, ...codeCacheOfWorkers].map((use) => use ?? 'unknown').join(', ')})\n`);
   }
   outcomes.forEach((outcome, i) => {
     const path = files[i];

@@ -1,23 +1,12 @@
 // The command line's process entry (bundled as dist/server/cli.js; main.ts dispatches to it):
-// runs `check` or `rule` with the process's streams and sets the exit code.
+// runs `check` or `rule` with the process's streams and sets the exit code. The executable has set
+// the V8 flags of `check` already (processOptions.ts).
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import type { CodeCacheUse } from '../bundleLoader';
 import { runCli } from './cli';
+import { CHECK_WORKER_ARGUMENT } from './processOptions';
 
-/**
- * `check` runs the interpreter once per file, mostly before V8 has optimised it, and V8's
- * optimising compiler runs on threads that compete with the checking threads on a small machine.
- * Its default inlining budget made it spend ~1 s of CPU on the benchmark folder; a smaller one
- * halves that. A budget of executed bytecode 8x the default (67,584) before a function is
- * optimised leaves only the really hot ones to it (229 → ~80 optimised functions on the benchmark
- * folder, 7-10 % less wall and CPU time; the 10,000-line file no slower). Measured with
- * `npm run bench` on 2 cores. Set for the whole process, workers included, before any of them is
- * optimised.
- */
-const CHECK_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200 --interrupt-budget=540672';
-
-export function runCommandLine(argv: string[]): void {
-  if (argv[0] === 'check') setFlagsFromString(CHECK_V8_FLAGS);
+export function runCommandLine(argv: string[], codeCache: CodeCacheUse): void {
   // A reader that stops early (`keras-lint check | head`) is no error; a full disk is one line, not a stack.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return;
@@ -32,7 +21,7 @@ export function runCommandLine(argv: string[]): void {
     process.exitCode = 2;
     return;
   }
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, workerScript: join(__dirname, 'checkWorker.js') }).then(
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker: { script: join(__dirname, 'main.js'), argv: [CHECK_WORKER_ARGUMENT] } }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,11 +1,13 @@
 // Checks the files of one run on worker threads as well as on this one. Each worker runs
-// checkWorker.ts (a bundle of its own, without the language server) with its own parser. Every
+// checkWorker.ts (a bundle of its own, without the language server, which the executable loads when
+// started with CHECK_WORKER_ARGUMENT) with its own parser. Every
 // thread claims the next unchecked file from a counter they share, so none waits for another to
 // hand it work and a big file does not hold the others up; outcomes come back by file, in the
 // files' order. Files a worker claimed but never finished (it died) are checked here at the end.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { CodeCacheUse } from '../bundleLoader';
 import { initParser } from '../core/parser';
 import { checkFile, type FileOutcome, type FileTask } from './checkFiles';
 
@@ -16,6 +18,12 @@ import { checkFile, type FileOutcome, type FileTask } from './checkFiles';
 const AUTO_BYTES_PER_WORKER = 512 * 1024;
 const AUTO_MAX_WORKERS = 3;
 
+/** A checking worker's script, and the arguments it gets (its process.argv after the script). */
+export interface WorkerEntry {
+  script: string;
+  argv: string[];
+}
+
 /** What a checking worker is started with (its workerData). */
 export interface WorkerJob {
   tasks: FileTask[];
@@ -23,7 +31,7 @@ export interface WorkerJob {
   claims: SharedArrayBuffer;
 }
 
-type Reply = { kind: 'outcome'; index: number; outcome: FileOutcome } | { kind: 'crash'; error: string } | { kind: 'done' };
+type Reply = { kind: 'outcome'; index: number; outcome: FileOutcome } | { kind: 'crash'; error: string } | { kind: 'done'; codeCache?: CodeCacheUse };
 
 /** Worker threads to start besides this one: `threads` asked for in all, or under 'auto' one per spare core when the input is big enough. */
 export function workerCount(threads: number | 'auto', files: readonly string[]): number {
@@ -45,17 +53,20 @@ export function workerCount(threads: number | 'auto', files: readonly string[]):
 export interface ParallelRun {
   outcomes: FileOutcome[];
   filesPerThread: number[];
+  /** Whether each worker compiled its bundle from the code cache (undefined: it did not say). */
+  codeCacheOfWorkers: (CodeCacheUse | undefined)[];
 }
 
 /** `parser`: this thread's initParser(), started by the caller. */
-export async function checkInParallel(tasks: FileTask[], workerScript: string, workers: number, parser: Promise<unknown>): Promise<ParallelRun> {
+export async function checkInParallel(tasks: FileTask[], entry: WorkerEntry, workers: number, parser: Promise<unknown>): Promise<ParallelRun> {
   const outcomes: (FileOutcome | undefined)[] = new Array(tasks.length);
   const filesPerThread = new Array<number>(workers + 1).fill(0);
+  const codeCacheOfWorkers = new Array<CodeCacheUse | undefined>(workers).fill(undefined);
   const claims = new SharedArrayBuffer(4);
   const next = new Int32Array(claims);
   let crash: string | null = null;
   // Started before this thread waits for its own parser: their start overlaps the rest of its loading.
-  const pool = Array.from({ length: workers }, () => new Worker(workerScript, { workerData: { tasks, claims } satisfies WorkerJob }));
+  const pool = Array.from({ length: workers }, () => new Worker(entry.script, { argv: entry.argv, workerData: { tasks, claims } satisfies WorkerJob }));
   const finished = pool.map(
     (worker, i) =>
       new Promise<void>((resolve) => {
@@ -64,7 +75,10 @@ export async function checkInParallel(tasks: FileTask[], workerScript: string, w
             outcomes[reply.index] = reply.outcome;
             filesPerThread[i + 1]++;
           } else if (reply.kind === 'crash') crash ??= reply.error;
-          else resolve();
+          else {
+            codeCacheOfWorkers[i] = reply.codeCache;
+            resolve();
+          }
         });
         worker.on('error', () => resolve());
         worker.on('exit', () => resolve());
@@ -85,11 +99,11 @@ export async function checkInParallel(tasks: FileTask[], workerScript: string, w
     throw error;
   }
   if (crash !== null) throw new Error(`a checking thread failed: ${crash}`);
-  return { outcomes: outcomes as FileOutcome[], filesPerThread };
+  return { outcomes: outcomes as FileOutcome[], filesPerThread, codeCacheOfWorkers };
 }
 
-/** The worker's side: claims files until none is left, replying with each outcome, then 'done'. */
-export async function serveChecks(job: WorkerJob, port: { postMessage(reply: Reply): void }): Promise<void> {
+/** The worker's side: claims files until none is left, replying with each outcome, then 'done' (with `codeCache`, how its bundle was compiled). */
+export async function serveChecks(job: WorkerJob, port: { postMessage(reply: Reply): void }, codeCache?: CodeCacheUse): Promise<void> {
   const next = new Int32Array(job.claims);
   try {
     await initParser();
@@ -99,5 +113,5 @@ export async function serveChecks(job: WorkerJob, port: { postMessage(reply: Rep
   } catch (error) {
     port.postMessage({ kind: 'crash', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
-  port.postMessage({ kind: 'done' });
+  port.postMessage({ kind: 'done', codeCache });
 }

@@ -1,7 +1,7 @@
 // Loads web-tree-sitter and the Python grammar once per process. The wasm files are found next to
 // the running bundle (dist/server/) or, when run from sources (vitest), in grammars/ and
 // node_modules; lookups are lazy so a packaged extension without node_modules never touches them.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Point, type Tree } from 'web-tree-sitter';
 
@@ -45,7 +45,9 @@ export function initParser(): Promise<Language> {
     const moduleObject: Record<string, unknown> = { locateFile: () => wasm };
     await Parser.init(moduleObject);
     runtime = moduleObject;
-    python = await Language.load(grammarWasmPath());
+    // Bytes, not a path: given a path, web-tree-sitter reads it through a dynamic import of fs/promises,
+    // which code compiled by bundleLoader.ts cannot make (and which costs a module load).
+    python = await Language.load(readFileSync(grammarWasmPath()));
     return python;
   })();
   return ready;

@@ -68,7 +68,8 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const run: Run = { files: [], errors: [...errors], cwd: io.cwd, version };
   let fixed = 0;
 
-  const started = performance.now();
+  // Date.now, not performance.now: the global `performance` loads node:perf_hooks (~2 ms of every check).
+  const started = Date.now();
   const tasks = files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix }));
   // A build without the worker bundle (the .vsix ships none) checks on this thread.
   const workers = io.worker && existsSync(io.worker.script) ? workerCount(args.concurrency, files) : 0;
@@ -82,7 +83,7 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   }
   if (args.verbose) {
     const threads = filesPerThread.length;
-    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')}; code cache: ${[io.codeCache, ...codeCacheOfWorkers].map((use) => use ?? 'unknown').join(', ')})\n`);
+    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Date.now() - started} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')}; code cache: ${[io.codeCache, ...codeCacheOfWorkers].map((use) => use ?? 'unknown').join(', ')})\n`);
   }
   outcomes.forEach((outcome, i) => {
     const path = files[i];

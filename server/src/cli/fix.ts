@@ -4,7 +4,6 @@
 // whole fix when its fixes keep conflicting: the file is then left exactly as it was.
 import { accessSync, chmodSync, chownSync, constants, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { analyzeNotebook, analyzeText } from '../core/analyze';
 import { joinCells } from '../core/notebook';
 import { isSuppressed } from '../core/suppression';
@@ -155,6 +154,8 @@ export function writeAtomically(path: string, text: string): void {
   // A symlinked script is fixed where it lives: renaming over the link would replace it by a copy.
   const target = realpathSync(path);
   // pid and thread: `check` may fix files in worker threads of one process.
+  // node:worker_threads only now: loading it costs every check ~4 ms, and only --fix writes files.
+  const { threadId } = require('node:worker_threads') as typeof import('node:worker_threads');
   const temp = join(dirname(target), `.${basename(target)}.keras-lint-${process.pid}-${threadId}.tmp`);
   // Renaming over a read-only file would replace it all the same: refuse it as a write would.
   accessSync(target, constants.W_OK);

@@ -6,7 +6,6 @@
 // files' order. Files a worker claimed but never finished (it died) are checked here at the end.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { CodeCacheUse } from '../bundleLoader';
 import { initParser } from '../core/parser';
 import { checkFile, type FileOutcome, type FileTask } from './checkFiles';
@@ -65,6 +64,8 @@ export async function checkInParallel(tasks: FileTask[], entry: WorkerEntry, wor
   const claims = new SharedArrayBuffer(4);
   const next = new Int32Array(claims);
   let crash: string | null = null;
+  // Loaded here, not at the top: node:worker_threads costs every single-threaded check ~4 ms.
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   // Started before this thread waits for its own parser: their start overlaps the rest of its loading.
   const pool = Array.from({ length: workers }, () => new Worker(entry.script, { argv: entry.argv, workerData: { tasks, claims } satisfies WorkerJob }));
   const finished = pool.map(

@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CodeActionRequest,
   DidChangeNotebookDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseNotebookDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenNotebookDocumentNotification,
+  FileChangeType,
   HoverRequest,
   InlayHintRequest,
   type CodeAction,
@@ -23,7 +25,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspClient } from './helpers/lspClient';
+import { CLIENT_CAPABILITIES, LspClient } from './helpers/lspClient';
 
 const MODEL = `from keras.models import Sequential
 from keras.layers import Dense
@@ -532,6 +534,39 @@ b.fit(x3, y3)
     const next = client.nextDiagnostics(uri, (p) => p.diagnostics.length > 0);
     await client.configurationChanged();
     expect(summary((await next).diagnostics)).toEqual(['KL002 3:19-3:40', 'KL001 3:69-3:79']);
+  });
+
+  it("follows a requirements file's -r include, watches requirements/ and re-checks when the included pins change", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keras-lint-lsp-'));
+    const watching = await LspClient.start({
+      capabilities: { ...CLIENT_CAPABILITIES, workspace: { ...CLIENT_CAPABILITIES.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } },
+    });
+    try {
+      mkdirSync(join(dir, '.git'));
+      mkdirSync(join(dir, 'requirements'));
+      writeFileSync(join(dir, 'pyproject.toml'), '[tool.keras-lint]\nignore = ["KL002"]\n');
+      writeFileSync(join(dir, 'requirements.txt'), '-r requirements/base.txt  # shared pins\nnumpy\n');
+      writeFileSync(join(dir, 'requirements', 'base.txt'), 'tensorflow==2.3.0\n');
+      await vi.waitFor(() => expect(watching.registrationOptions.get(DidChangeWatchedFilesNotification.method)).toBeDefined());
+      const globs = (watching.registrationOptions.get(DidChangeWatchedFilesNotification.method) as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+      expect(globs).toEqual(['**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml,requirements*.txt,requirements*.in}', '**/requirements/**/*.{txt,in}']);
+
+      const uri = pathToFileURL(join(dir, 'train.py')).href;
+      const first = watching.nextDiagnostics(uri);
+      await watching.open(uri, MODEL);
+      expect((await first).diagnostics).toEqual([]);
+      const compile = markdown(await watching.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(MODEL, 'compile') }));
+      expect(compile).toContain('from the workspace: requirements.txt → requirements/base.txt pins tensorflow==2.3.0');
+
+      // Keras 2.2 computes binary accuracy next to binary_crossentropy: KL001 once the include says so.
+      writeFileSync(join(dir, 'requirements', 'base.txt'), 'keras==2.2.4\n');
+      const next = watching.nextDiagnostics(uri, (p) => p.diagnostics.length > 0);
+      await watching.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(dir, 'requirements', 'base.txt')).href, type: FileChangeType.Changed }] });
+      expect(summary((await next).diagnostics)).toEqual(['KL001 3:69-3:79']);
+    } finally {
+      await watching.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers requests about unknown documents and impossible positions without errors', async () => {

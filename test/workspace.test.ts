@@ -40,6 +40,36 @@ describe('findWorkspacePins', () => {
     else expect(pins).toEqual({ flavour, evidence: [evidence] });
   });
 
+  it("follows pip's -r and -c includes, relative to the including file, without reading a file twice", () => {
+    const file = project({
+      'requirements.txt': '-r requirements/prod.txt  # what production runs\n--constraint=https://example.com/c.txt\n',
+      'requirements/prod.txt': '--requirement base.txt\ngunicorn\n',
+      'requirements/base.txt': 'numpy\ntensorflow==2.3.1\n-r ../requirements.txt\n-r base.txt\n',
+      'requirements-dev.txt': '-r requirements.txt\n-c constraints/pins.txt\n',
+      'constraints/pins.txt': 'tensorflow==2.3.1\n',
+      'src/train.py': '',
+    });
+    expect(findWorkspacePins(file)).toEqual({
+      flavour: 'tf-keras2',
+      evidence: ['requirements-dev.txt → constraints/pins.txt pins tensorflow==2.3.1', 'requirements.txt → requirements/base.txt pins tensorflow==2.3.1'],
+    });
+  });
+
+  it('an include that is missing, a folder or a loop reads nothing; nor does a -r in pyproject.toml', () => {
+    const file = project({
+      'requirements.txt': '-r nowhere.txt\n-r requirements\n-r loop/a.txt\n',
+      'requirements/keep.txt': '',
+      'loop/a.txt': '-r b.txt\n',
+      'loop/b.txt': '-r a.txt\n',
+      'src/train.py': '',
+    });
+    expect(findWorkspacePins(file)).toBeNull();
+    clearWorkspaceCaches();
+    writeFileSync(join(root, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = ["-r loop/c.txt"]\n');
+    writeFileSync(join(root, 'loop', 'c.txt'), 'tensorflow==2.3.1\n');
+    expect(findWorkspacePins(file)).toBeNull();
+  });
+
   it('stops at the repository root', () => {
     project({ 'requirements.txt': 'tensorflow==2.3.0\n', 'inner/src/train.py': '' });
     mkdirSync(join(root, 'inner', '.git'));

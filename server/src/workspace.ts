@@ -3,7 +3,7 @@
 // `[tool.keras-lint]` table of its pyproject.toml. Shared by the CLI and the language server; the
 // analysis core never touches the disk.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { combinePins, flavourOfRequirement } from './core/flavour';
 import { isRuleId } from './core/catalog';
@@ -65,21 +65,55 @@ function projectDir(start: string): string | null {
 
 function readPins(dir: string): WorkspacePins | null {
   const found: { flavour: Flavour; evidence: string }[] = [];
-  for (const name of safeReaddir(dir).filter((n) => DEPENDENCY_FILES.test(n)).sort()) {
-    const text = safeRead(join(dir, name));
+  const names = safeReaddir(dir).filter((n) => DEPENDENCY_FILES.test(n)).sort();
+  // Read for themselves: not again through a `-r` of another one (requirements-dev.txt's `-r requirements.txt`).
+  const readDirectly = names.map((name) => join(dir, name));
+  for (const name of names) {
+    const path = join(dir, name);
+    const text = safeRead(path);
     if (text === null) continue;
     const requirements = /\.toml$|^Pipfile$/i.test(name) ? tomlRequirements(text) : lineRequirements(text);
-    for (const { pkg, spec } of requirements) {
+    if (/\.(txt|in)$/i.test(name)) requirements.push(...includedRequirements(path, text, dir, new Set(readDirectly)));
+    for (const { pkg, spec, from } of requirements) {
       const flavour = flavourOfRequirement(pkg, spec);
-      if (flavour) found.push({ flavour, evidence: `${name} pins ${pkg}${spec}` });
+      if (flavour) found.push({ flavour, evidence: `${from ? `${name} → ${from}` : name} pins ${pkg}${spec}` });
     }
   }
   return combinePins(found);
 }
 
+/** pip's `-r FILE` / `-c FILE` (and long forms) in a requirements file: a URL is not followed. */
+const INCLUDE = /^\s*(?:-[rc]\s*|--(?:requirement|constraint)(?:\s*=\s*|\s+))(\S+)/i;
+/** How many files one requirements file's includes may read, all levels together (pip has none; a loop is cut by `seen`). */
+const MAX_INCLUDED_FILES = 16;
+
+/**
+ * The requirements of the files `text` (at `path`) includes, as pip reads them: relative to the
+ * including file's folder. `from` names the included file relative to the project folder `dir`.
+ */
+function includedRequirements(path: string, text: string, dir: string, seen: Set<string>, limit = seen.size + MAX_INCLUDED_FILES): Requirement[] {
+  const out: Requirement[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = INCLUDE.exec(line.replace(/\s#.*$/, ''));
+    if (!m || /^[a-z][\w+.-]*:\/\//i.test(m[1]) || seen.size >= limit) continue;
+    const included = resolve(dirname(path), m[1]);
+    if (seen.has(included)) continue;
+    const includedText = safeRead(included);
+    if (includedText === null) continue;
+    seen.add(included);
+    const name = relative(dir, included).split(sep).join('/');
+    for (const requirement of [...lineRequirements(includedText), ...includedRequirements(included, includedText, dir, seen, limit)]) {
+      out.push({ ...requirement, from: requirement.from ?? name });
+    }
+  }
+  return out;
+}
+
 interface Requirement {
   pkg: string;
   spec: string;
+  /** The included requirements file it was read from (`-r FILE`), relative to the project folder. */
+  from?: string;
 }
 
 // The lookahead keeps keras-tuner, tensorflow-hub and friends out.

@@ -70,6 +70,8 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
 export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly registrations: string[] = [];
+  /** The options of each registration, by method. */
+  readonly registrationOptions = new Map<string, unknown>();
   configurationRequests = 0;
   inlayHintRefreshes = 0;
   stderr = '';
@@ -116,6 +118,7 @@ export class LspClient {
     });
     connection.onRequest(RegistrationRequest.type, (params) => {
       client.registrations.push(...params.registrations.map((r) => r.method));
+      for (const r of params.registrations) client.registrationOptions.set(r.method, r.registerOptions);
     });
     connection.onRequest(InlayHintRefreshRequest.type, () => {
       client.inlayHintRefreshes++;

@@ -26,8 +26,15 @@ import { SettingsStore } from './settings';
 export const DEFAULT_DEBOUNCE_MS = 150;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Files whose change may change a project's settings or pinned Keras version. */
-const PROJECT_FILES = '**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml,requirements*.txt,requirements*.in}';
+/**
+ * Files whose change may change a project's settings or pinned Keras version: the dependency files
+ * themselves, and files in a requirements/ folder, where their `-r` includes usually live
+ * (requirements/base.txt). An include elsewhere is read again only on another change.
+ */
+const PROJECT_FILES = [
+  '**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml,requirements*.txt,requirements*.in}',
+  '**/requirements/**/*.{txt,in}',
+];
 
 /** Options a client may pass as `initializationOptions`. */
 interface InitializationOptions {
@@ -109,7 +116,7 @@ export function createServer(connection: Connection): { dispose(): void } {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'keras-lint' }).catch((e) => log('registering for settings changes', e));
     }
     if (client.dynamicWatchers) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: PROJECT_FILES }] }).catch((e) => log('watching project files', e));
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: PROJECT_FILES.map((globPattern) => ({ globPattern })) }).catch((e) => log('watching project files', e));
     }
   });
 

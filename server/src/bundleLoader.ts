@@ -7,17 +7,11 @@
 // V8 refuses a cache made by another V8 version, with other V8 flags or for another source (its
 // length); the bundle is then compiled as usual. Nothing here may throw for a missing or bad cache.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
 /** Set (to anything) by scripts/build.mjs's training run: write each loaded bundle's cache when the thread ends. */
-export const WRITE_CACHE_VARIABLE = 'KERAS_LINT_WRITE_CODE_CACHE';
-
-type ModuleInternals = typeof Module & {
-  wrap(source: string): string;
-  _nodeModulePaths(from: string): string[];
-};
+const WRITE_CACHE_VARIABLE = 'KERAS_LINT_WRITE_CODE_CACHE';
 
 function readCache(path: string): Buffer | undefined {
   try {
@@ -35,18 +29,17 @@ export interface LoadedBundle<Exports> {
   codeCache: CodeCacheUse;
 }
 
-/** The CommonJS bundle at `file` (an absolute path), compiled with its code cache when V8 takes it. */
-export function loadBundle<Exports>(file: string, onThreadEnd: (write: () => void) => void): LoadedBundle<Exports> {
+/**
+ * The CommonJS bundle at `file` (an absolute path), compiled with its code cache when V8 takes it.
+ * `requireNextToIt`: the `require` of a module in the bundle's folder (the executable's own), which
+ * is all a bundle needs: it requires only Node's modules and files beside it.
+ */
+export function loadBundle<Exports>(file: string, requireNextToIt: NodeJS.Require, onThreadEnd: (write: () => void) => void): LoadedBundle<Exports> {
   const cacheFile = `${file}.cache`;
   const cachedData = readCache(cacheFile);
-  const script = new Script((Module as ModuleInternals).wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-  const bundle = new Module(file, module);
-  bundle.filename = file;
-  bundle.paths = (Module as ModuleInternals)._nodeModulePaths(dirname(file));
-  bundle.loaded = true;
-  const requireFromBundle = Object.assign((id: string) => bundle.require(id), {
-    resolve: (id: string) => (Module as unknown as { _resolveFilename(id: string, parent: Module): string })._resolveFilename(id, bundle),
-  });
+  // The function wrapper Node puts around every CommonJS module.
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
+  const script = new Script(source, { filename: file, cachedData });
   if (process.env[WRITE_CACHE_VARIABLE] !== undefined) {
     onThreadEnd(() => {
       // After the run: the cache then holds every function compiled so far, not only the top level.
@@ -54,6 +47,7 @@ export function loadBundle<Exports>(file: string, onThreadEnd: (write: () => voi
       renameSync(`${cacheFile}.tmp`, cacheFile);
     });
   }
-  (script.runInThisContext() as (...args: unknown[]) => void).call(bundle.exports, bundle.exports, requireFromBundle, bundle, file, dirname(file));
+  const bundle = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void).call(bundle.exports, bundle.exports, requireNextToIt, bundle, file, dirname(file));
   return { exports: bundle.exports as Exports, codeCache: !cachedData ? 'none' : script.cachedDataRejected ? 'refused' : 'used' };
 }

@@ -17,12 +17,12 @@ const writeCacheAtExit = (write: () => void) => process.on('exit', write);
 try {
   if (argv[0] === 'server') (require('./lsp.js') as typeof LanguageServer).startStdioOrIpcServer();
   else if (argv[0] === CHECK_WORKER_ARGUMENT) {
-    const worker = loadBundle<typeof CheckWorker>(join(__dirname, 'checkWorker.js'), writeCacheAtExit);
+    const worker = loadBundle<typeof CheckWorker>(join(__dirname, 'checkWorker.js'), require, writeCacheAtExit);
     worker.exports.startCheckWorker(worker.codeCache);
   } else {
     // Before the bundle is compiled: V8 takes a code cache only under the flags it was made with.
     if (argv[0] === 'check') setFlagsFromString(CHECK_V8_FLAGS);
-    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), writeCacheAtExit);
+    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, writeCacheAtExit);
     commandLine.exports.runCommandLine(argv, commandLine.codeCache);
   }
 } catch (error) {

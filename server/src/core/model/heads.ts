@@ -35,14 +35,17 @@ type Step =
 
 const UNKNOWN_ACTIVATION: ActivationInfo = { name: 'unknown', node: null, form: 'absent' };
 
-/** The heads of a model, one per output; null when the model's outputs cannot be resolved. */
-export function headsOf(model: ModelObj, seen = 0): Head[] | null {
+/**
+ * The heads of a model, one per output; null when the model's outputs cannot be resolved.
+ * `layerCount`: a Sequential as it was with its first that many layers (when it was compiled).
+ */
+export function headsOf(model: ModelObj, seen = 0, layerCount = model.layers.length): Head[] | null {
   if (model.uncertain || seen > 4) return null;
   switch (model.kind) {
     case 'sequential': {
-      if (model.layers.length === 0) return null;
-      if (model.layers.length === model.uncertainLayers) return null;
-      const steps: Step[] = model.layers.slice(model.uncertainLayers).reverse().map((layer) => ({ k: 'layer', layer, tensorNode: null }));
+      if (layerCount === 0) return null;
+      if (layerCount <= model.uncertainLayers) return null;
+      const steps: Step[] = model.layers.slice(model.uncertainLayers, layerCount).reverse().map((layer) => ({ k: 'layer', layer, tensorNode: null }));
       steps.push(model.uncertainLayers > 0 ? { k: 'unknown' } : { k: 'end', node: model.node });
       const head = headFromSteps(steps, model.node, seen);
       return head ? [head] : null;

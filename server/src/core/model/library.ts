@@ -80,6 +80,17 @@ function arg(args: CallArgs, index: number, ...names: string[]): ArgValue | null
   return index >= 0 && index < args.positional.length ? args.positional[index] : null;
 }
 
+/**
+ * An argument by keyword or position, null when not given, or undefined when a `*args`/`**options`
+ * in the call may hold it (or shift the positions): the default cannot be assumed then.
+ */
+function argUnlessSplat(args: CallArgs, index: number, name: string): ArgValue | null | undefined {
+  const keyword = args.keywords.get(name);
+  if (keyword) return keyword;
+  if (args.splat) return undefined;
+  return args.positional[index] ?? null;
+}
+
 function labels(format: LabelInfo['format'], classes: number | null, origin: string, node: SyntaxNode | null, extra: Partial<LabelInfo> = {}): Value {
   return { k: 'labels', labels: { format, classes, origin, node, fromDataset: false, ambiguousWidth: false, ...extra } };
 }
@@ -409,7 +420,10 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
   // ---- data pipelines ----
   m = /^keras\.(?:utils|preprocessing)\.(image|text|audio)_dataset_from_directory$/.exec(c);
   if (m) {
-    const mode = arg(args, -1, 'label_mode');
+    // (directory, labels='inferred', label_mode='int', ...): labels=None yields no labels at all.
+    if (arg(args, 1, 'labels')?.value.k === 'none') return { k: 'dataset', labels: null };
+    const mode = argUnlessSplat(args, 2, 'label_mode');
+    if (mode === undefined) return { k: 'dataset', labels: null };
     if (!mode) return { k: 'dataset', labels: labelsOf(labels('int', null, shortCall(node), node)) };
     const v = mode.value;
     if (v.k === 'none') return { k: 'dataset', labels: null };
@@ -555,6 +569,7 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
         order: lib.facts.compiles.length + lib.facts.fits.length,
         callee,
         model,
+        layerCount: model.layers.length,
         loss: loss ? lossSpec(lib, loss) : args.splat ? { k: 'unknown' } : { k: 'none' },
         metrics: metrics ? metricSpec(metrics.value) : args.splat ? { k: 'unknown' } : { k: 'none' },
       });
@@ -574,7 +589,7 @@ function modelMethod(lib: Library, model: ModelObj, method: string, args: CallAr
         else if (y.value.k === 'dict') perOutput = new Map([...y.value.entries].map(([k, v]) => [k, labelsOf(v)]));
         else if (y.value.k === 'seq') perOutput = y.value.items.map(labelsOf);
       } else if (x && x.value.k === 'dataset') fitLabels = x.value.labels;
-      lib.facts.fits.push({ call: node, order: lib.facts.compiles.length + lib.facts.fits.length, model, labels: fitLabels, perOutput });
+      lib.facts.fits.push({ call: node, order: lib.facts.compiles.length + lib.facts.fits.length, model, layerCount: model.layers.length, labels: fitLabels, perOutput });
       return UNKNOWN;
     }
     case '__call__': {
@@ -642,7 +657,9 @@ function datagenMethod(method: string, args: CallArgs, node: SyntaxNode): Value 
     return { k: 'dataset', labels: y ? labelsOf(y.value) : null };
   }
   if (method === 'flow_from_directory' || method === 'flow_from_dataframe') {
-    const mode = args.keywords.get('class_mode');
+    // class_mode is the 5th parameter of flow_from_directory, the 9th of flow_from_dataframe.
+    const mode = argUnlessSplat(args, method === 'flow_from_directory' ? 4 : 8, 'class_mode');
+    if (mode === undefined) return { k: 'dataset', labels: null };
     if (!mode) return { k: 'dataset', labels: labelsOf(labels('onehot', null, shortCall(node), node)) };
     if (mode.value.k === 'str') {
       if (mode.value.v === 'input') return { k: 'dataset', labels: { format: 'continuous', classes: null, origin: shortCall(node), node, fromDataset: false, ambiguousWidth: false } };

@@ -144,6 +144,8 @@ export interface CompileCall {
   /** The `compile` identifier (hover target). */
   callee: SyntaxNode;
   model: ModelObj | null;
+  /** How many layers the model (a Sequential) had then: layers added later are not in this compile's head. */
+  layerCount: number;
   loss: LossSpec;
   metrics: MetricSpec;
 }
@@ -167,6 +169,8 @@ export interface FitCall {
   /** When it ran among the compile and fit calls. */
   order: number;
   model: ModelObj | null;
+  /** How many layers the model (a Sequential) had then: the head it trained is the last of them. */
+  layerCount: number;
   /** Labels, or per-output labels by output name / position. */
   labels: LabelInfo | null;
   perOutput: Map<string, LabelInfo | null> | (LabelInfo | null)[] | null;

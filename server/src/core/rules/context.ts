@@ -26,11 +26,15 @@ export interface OutputContext {
 
 export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: FlavourInfo, style: FileStyle, where: (offset: number) => string): OutputContext[] {
   if (!compile.model) return [];
-  const heads = headsOf(compile.model);
-  if (!heads) return [];
   // A fit that ran before this compile trained with an earlier loss (a notebook that recompiles
   // after changing its labels): its labels say nothing about this one.
   const modelFits = fits.filter((f) => f.model === compile.model && f.order > compile.order);
+  // A Sequential trains the layers it has when fit: layers added after the last fit (a Softmax to
+  // export probabilities) are not what this loss was used with. Fits that saw different layers: unknown.
+  const trainedLayers = new Set(modelFits.length ? modelFits.map((f) => f.layerCount) : [compile.layerCount]);
+  if (trainedLayers.size !== 1) return [];
+  const heads = headsOf(compile.model, 0, [...trainedLayers][0]);
+  if (!heads) return [];
   const contexts: OutputContext[] = [];
   heads.forEach((head, index) => {
     const { loss, arg } = lossFor(compile, head, index, heads.length);

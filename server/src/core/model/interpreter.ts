@@ -741,6 +741,9 @@ export class Interpreter implements Library {
         const out = this.inlineFunction(call, { positional: [{ node: call.def, value: input }], keywords: new Map(), node: call.def }, instance);
         model.outputs = tensorsOf(out);
       }
+      // A train_step or compute_loss of its own may hand the compiled loss other outputs or labels
+      // (a softmax applied first, labels one-hot encoded): what the loss sees is not known.
+      if (this.findMethod(cls, 'train_step') || this.findMethod(cls, 'compute_loss')) model.uncertain = true;
       instance.model = model;
       this.facts.models.push(model);
     }

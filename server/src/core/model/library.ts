@@ -335,7 +335,9 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
       else if (outputs.value.k === 'seq' && outputs.value.items.every((i) => i.k === 'tensor')) {
         model.outputs = outputs.value.items.map((i) => (i as Extract<Value, { k: 'tensor' }>).tensor);
       } else if (outputs.value.k === 'dict' && [...outputs.value.entries.values()].every((i) => i.k === 'tensor')) {
-        model.outputs = [...outputs.value.entries].map(([name, t]) => ({ ...(t as Extract<Value, { k: 'tensor' }>).tensor, outputName: name }));
+        // Keras flattens a dict of outputs in sorted key order: a loss or label list pairs with them so.
+        const byKey = [...outputs.value.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        model.outputs = byKey.map(([name, t]) => ({ ...(t as Extract<Value, { k: 'tensor' }>).tensor, outputName: name }));
       } else model.uncertain = true;
     }
     return { k: 'model', model };
@@ -535,7 +537,9 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
     case 'features':
       return method === 'reshape' ? object : ['astype', 'copy', 'numpy'].includes(method) ? keepLabels(object, true) : UNKNOWN;
     case 'dataset':
-      if (['batch', 'shuffle', 'prefetch', 'cache', 'repeat', 'take', 'skip', 'unbatch', 'with_options', 'padded_batch', 'apply', 'filter'].includes(method)) return object;
+      if (['batch', 'shuffle', 'prefetch', 'cache', 'repeat', 'take', 'skip', 'unbatch', 'with_options', 'padded_batch', 'apply'].includes(method)) return object;
+      // A filter may keep some classes only (`lambda x, y: y < 5`): the format stays, the class count is unknown.
+      if (method === 'filter') return { k: 'dataset', labels: object.labels && { ...object.labels, classes: null } };
       if (method === 'map') return datasetMap(lib, args, node);
       return UNKNOWN;
     case 'datagen':

@@ -40,7 +40,7 @@ export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: F
     const { loss, arg } = lossFor(compile, head, index, heads.length);
     const labels = labelsFor(modelFits, head, index, heads.length);
     contexts.push({
-      compile, head, loss, lossArg: arg, metrics: metricsFor(compile, head, index, heads.length), labels: labels.labels,
+      compile, head, loss, lossArg: arg, metrics: metricsFor(compile, head, index, heads.length, flavour), labels: labels.labels,
       labelsArg: labels.arg, fitted: modelFits.length > 0, flavour, style, where,
     });
   });
@@ -65,10 +65,16 @@ function lossFor(compile: CompileCall, head: Head, index: number, count: number)
   }
 }
 
-function metricsFor(compile: CompileCall, head: Head, index: number, count: number): MetricInfo[] {
+function metricsFor(compile: CompileCall, head: Head, index: number, count: number, flavour: FlavourInfo): MetricInfo[] {
   const spec = compile.metrics;
   switch (spec.k) {
     case 'list':
+      // Keras 2 gives every output every metric of a flat list. Keras 3 gives a model with several
+      // outputs one entry per output, and refuses a list of another length: with a list as long as
+      // the outputs, and Keras 3 or an unknown Keras, which output a metric measures is that or unknown.
+      if (count > 1 && spec.items.length === count && (flavour.flavour === 'keras3' || flavour.flavour === 'unknown')) {
+        return flavour.flavour === 'keras3' ? [spec.items[index]] : [];
+      }
       return spec.items;
     case 'dict':
       return (head.name ? spec.entries.get(head.name) : undefined) ?? [];

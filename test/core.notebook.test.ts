@@ -35,26 +35,70 @@ describe('notebook analysis', () => {
     expect(analyzeNotebook(fixed).result.findings).toEqual([]);
   });
 
-  it('blanks IPython magics and shell escapes without moving offsets', () => {
-    const source = '%time x = 1\n  !ls -la\ny = 2';
+  it('blanks IPython magics and shell escapes without moving offsets; %time keeps the statement it runs', () => {
+    const source = '%time x = 1\n  !ls -la\n%timeit y = 3\ny = 2';
     const masked = maskIPythonSyntax(source);
     expect(masked.length).toBe(source.length);
-    expect(masked).toBe('           \n         \ny = 2');
+    expect(masked).toBe('      x = 1\n         \n             \ny = 2');
   });
 
   it('blanks the whole of a cell magic that is not Python, and only the magic line of one that is', () => {
     expect(maskIPythonSyntax('%%latex\n\\begin{align} f(x \\end{align}\n')).toBe('       \n                             \n');
     expect(maskIPythonSyntax('%%bash\r\necho "(" \r\n')).toBe('      \r\n         \r\n');
     expect(maskIPythonSyntax('%%writefile train.py\nmodel.compile(loss="mse")\n')).toBe(`${' '.repeat(20)}\n${' '.repeat(25)}\n`);
+    // IPython drops leading blank lines before it looks for a cell magic.
+    expect(maskIPythonSyntax('\n  \n%%writefile train.py\nmodel = f()\n')).toBe(`\n  \n${' '.repeat(20)}\n${' '.repeat(11)}\n`);
     expect(maskIPythonSyntax('%%time\nmodel.fit(x, y)\n')).toBe('      \nmodel.fit(x, y)\n');
     expect(maskIPythonSyntax('%%capture out\nimport keras\n')).toBe('             \nimport keras\n');
+    // %%timeit runs its body in a function: nothing it assigns stays.
+    expect(maskIPythonSyntax('%%timeit -n1\ny = to_categorical(y)\n')).toBe(`${' '.repeat(12)}\n${' '.repeat(21)}\n`);
   });
 
-  it('keeps the target of an assignment from a magic or a shell escape, and blanks help lines', () => {
-    const source = 'files = !ls -l\nlabels[0] = %sx cat y.txt\nmodel.fit?\nkeras.layers.Dense??\nx = 5 % 3\nok = a != b';
+  it('keeps the target of an assignment from a magic or a shell escape (a name nobody binds), and blanks help lines', () => {
+    const source = 'files = !ls -l\nlabels[0] = %sx cat y.txt\nmodel.fit?\nkeras.layers.Dense??\nx = 5 % 3\nok = a != b\nonehot = %time to_categorical(y, 10)';
     const masked = maskIPythonSyntax(source);
     expect(masked.length).toBe(source.length);
-    expect(masked.split('\n')).toEqual(['files = _     ', 'labels[0] = _            ', '          ', '                    ', 'x = 5 % 3', 'ok = a != b']);
+    expect(masked.split('\n')).toEqual(['files = ______', 'labels[0] = _____________', '          ', '                    ', 'x = 5 % 3', 'ok = a != b', 'onehot =       to_categorical(y, 10)']);
+  });
+
+  it('reads IPython syntax only where a logical line starts: not inside brackets, strings or after a backslash', () => {
+    const source = [
+      'print("shapes: %s %s"',
+      '      % (x.shape, y.shape))',
+      'keep = (y',
+      '        != 9)',
+      'doc = """',
+      '%not a magic',
+      '"""',
+      'total = 1 + \\',
+      '    !flag',
+      "s = 'a \\",
+      "!b'",
+      '# a comment (',
+      '!ls',
+    ].join('\n');
+    const masked = maskIPythonSyntax(source).split('\n');
+    expect(masked.slice(0, 11)).toEqual(source.split('\n').slice(0, 11));
+    expect(masked.slice(11)).toEqual(['# a comment (', '   ']);
+  });
+
+  it('labels one-hot encoded after a % continuation line or under %time are one-hot; under %%timeit they are not', () => {
+    const load = 'from tensorflow import keras\nfrom tensorflow.keras.utils import to_categorical\n(x_train, y_train), _ = keras.datasets.mnist.load_data()';
+    const train = (loss: string) => `model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])\nmodel.compile(optimizer="adam", loss="${loss}")\nmodel.fit(x_train, y_train)`;
+    const continued = 'print("train: %s, labels: %s"\n      % (x_train.shape, y_train.shape))\ny_train = to_categorical(y_train, 10)';
+    expect(analyzeNotebook([load, continued, train('categorical_crossentropy')]).result).toMatchObject({ findings: [], hasSyntaxErrors: false });
+    expect(analyzeNotebook([load, '%time y_train = to_categorical(y_train, 10)', train('categorical_crossentropy')]).result.findings).toEqual([]);
+    const timeit = analyzeNotebook([load, '%%timeit -n1 -r1\ny_train = to_categorical(y_train, 10)', train('sparse_categorical_crossentropy')]).result;
+    expect(timeit.findings).toEqual([]);
+  });
+
+  it('%env choosing the Keras backend or legacy tf.keras is read as that setting', () => {
+    expect(maskIPythonSyntax('%env KERAS_BACKEND=jax\n%env  TF_USE_LEGACY_KERAS 1\n%env PATH=/usr/bin')).toBe('_env_KERAS_BACKEND=jax\n__env_TF_USE_LEGACY_KERAS=1\n                  ');
+    const model = 'import keras\nmodel = keras.Sequential([keras.layers.Dense(10, activation="softmax")])\nmodel.compile(loss="sparse_categorical_crossentropy", metrics=["Accuracy"])';
+    const keras3 = analyzeNotebook(['%env KERAS_BACKEND=jax', model]).result;
+    expect(keras3.flavour.flavour).toBe('keras3');
+    expect(keras3.findings).toEqual([]);
+    expect(analyzeNotebook(['%env TF_USE_LEGACY_KERAS=1', 'import tensorflow as tf']).result.flavour.flavour).toBe('tf-keras2');
   });
 
   it('a cell magic of another language hides nothing in the cells after it, and leaves no syntax error', () => {

@@ -87,7 +87,8 @@ const KERAS1_SIGNALS: [RegExp, string][] = [
   [/\bfrom\s+keras\.layers\.core\s+import\b/, 'imports keras.layers.core'],
 ];
 // The only signal that lives inside string literals; every other one is matched with strings blanked.
-const KERAS_BACKEND_SIGNAL = /KERAS_BACKEND["']\s*\]\s*=\s*["'](?:jax|torch|numpy)["']/;
+// `_env_KERAS_BACKEND=jax` is a notebook's `%env KERAS_BACKEND=jax` (notebook.ts).
+const KERAS_BACKEND_SIGNAL = /KERAS_BACKEND["']\s*\]\s*=\s*["'](?:jax|torch|numpy)["']|\b_+env_KERAS_BACKEND\s*=\s*(?:jax|torch|numpy)\b/;
 const KERAS3_SIGNALS: [RegExp, string][] = [
   [/\bkeras\.ops\b|\bfrom\s+keras\s+import\s+[^\n]*\bops\b/, 'uses keras.ops'],
   [/\bkeras\.config\b/, 'uses keras.config'],
@@ -95,8 +96,8 @@ const KERAS3_SIGNALS: [RegExp, string][] = [
   [KERAS_BACKEND_SIGNAL, 'sets KERAS_BACKEND to a non-TensorFlow backend'],
 ];
 const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
-/** `os.environ["TF_USE_LEGACY_KERAS"] = "1"` (or setdefault, putenv, %env): tf.keras is tf_keras on TF 2.16+. Not a read. */
-const LEGACY_KERAS_SIGNAL = /\[\s*["']TF_USE_LEGACY_KERAS["']\s*\]\s*=\s*["'](?:1|true)["']|\b(?:setdefault|putenv)\s*\(\s*["']TF_USE_LEGACY_KERAS["']\s*,\s*["'](?:1|true)["']|%env\s+TF_USE_LEGACY_KERAS\s*=\s*(?:1|true)\b/i;
+/** `os.environ["TF_USE_LEGACY_KERAS"] = "1"` (or setdefault, putenv, a notebook's %env): tf.keras is tf_keras on TF 2.16+. Not a read. */
+const LEGACY_KERAS_SIGNAL = /\[\s*["']TF_USE_LEGACY_KERAS["']\s*\]\s*=\s*["'](?:1|true)["']|\b(?:setdefault|putenv)\s*\(\s*["']TF_USE_LEGACY_KERAS["']\s*,\s*["'](?:1|true)["']|\b_+env_TF_USE_LEGACY_KERAS\s*=\s*(?:1|true)\b/i;
 const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */

@@ -10,22 +10,102 @@ export interface VirtualNotebook {
   cellLengths: number[];
 }
 
-/** Cell magics whose body is Python run in the notebook (timed, captured, profiled): only their first line is not. */
-const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'debug', 'memit']);
+/**
+ * Cell magics whose body is Python run in the notebook's namespace (timed, captured, profiled):
+ * only their first line is not Python. `%%timeit` is not among them: it runs its body inside a
+ * function, so nothing it assigns is left behind.
+ */
+const PYTHON_CELL_MAGICS = new Set(['time', 'capture', 'prun', 'debug', 'memit']);
+
+/** Where a line is, in the Python around it: inside brackets, a string, or after a backslash. */
+interface LineState {
+  depth: number;
+  /** The open string's quote (three characters for a triple-quoted one), or null. */
+  quote: string | null;
+  continued: boolean;
+}
 
 /**
- * IPython syntax is not Python: blank it out, keeping offsets and line breaks of any kind. The body
- * of a cell magic that is not Python (`%%bash`, `%%latex`, `%%writefile`...) goes whole; so do
- * `%magic`, `!shell` and help lines (`?x`, `x?`); `y = !ls` and `y = %time f()` keep `y = _`, a
- * value nobody knows.
+ * IPython syntax is not Python: blank it out, keeping offsets and line breaks of any kind. IPython
+ * reads it only at the start of a logical line (not inside brackets, a string or after a
+ * backslash), so neither do we. The body of a cell magic that is not Python (`%%bash`, `%%latex`,
+ * `%%writefile`, `%%timeit`...) goes whole, also after blank lines (IPython drops those first); so
+ * do `%magic`, `!shell` and help lines (`?x`, `x?`). `%time statement` runs the statement in the
+ * notebook: only `%time` goes. `y = !ls` and `y = %magic ...` keep `y = ___`, a name nobody binds
+ * (so a value nobody knows); `y = %time f()` keeps `f()`.
  */
 export function maskIPythonSyntax(source: string): string {
   const blank = (text: string) => text.replace(/[^\r\n]/g, ' ');
-  const cellMagic = /^[ \t]*%%([\w.]*)/.exec(source);
+  const cellMagic = /^\s*%%([\w.]*)/.exec(source);
   if (cellMagic && !PYTHON_CELL_MAGICS.has(cellMagic[1])) return blank(source);
-  return source
-    .replace(/^([ \t]*)([%!?][^\r\n]*|[\w.]+\?\??[ \t]*)$/gm, (_line, indent: string, rest: string) => indent + blank(rest))
-    .replace(/^([ \t]*[\w.[\], \t]+=[ \t]*)([!%][^\r\n]*)$/gm, (_line, target: string, magic: string) => `${target}_${blank(magic.slice(1))}`);
+  const pieces = source.split(/(\r\n|\r|\n)/);
+  const state: LineState = { depth: 0, quote: null, continued: false };
+  let out = '';
+  for (let i = 0; i < pieces.length; i += 2) {
+    const line = pieces[i];
+    const atStart = state.depth === 0 && state.quote === null && !state.continued;
+    let python = line;
+    if (atStart) python = i === 0 && cellMagic ? blank(line) : maskLogicalLine(line, blank);
+    out += python + (pieces[i + 1] ?? '');
+    scanLine(python, state);
+  }
+  return out;
+}
+
+/**
+ * `%env KERAS_BACKEND=jax` and `%env TF_USE_LEGACY_KERAS=1` (or `%env NAME value`) choose the Keras
+ * a notebook runs: they become `_env_NAME=value`, a Python line of the same length that flavour.ts
+ * reads as that setting. Other `%env` lines are blanked as any magic.
+ */
+const ENV_MAGIC = /^([ \t]*)%env([ \t]+)(KERAS_BACKEND|TF_USE_LEGACY_KERAS)([ \t]*=[ \t]*|[ \t]+)(\w+)$/;
+
+/** One line that starts a logical line, with its IPython syntax blanked (the line itself when it has none). */
+function maskLogicalLine(line: string, blank: (text: string) => string): string {
+  const env = ENV_MAGIC.exec(line);
+  if (env) {
+    const [, indent, space, name, separator, value] = env;
+    return `${indent}${'_'.repeat(space.length)}env_${name}${' '.repeat(separator.length - 1)}=${value}`;
+  }
+  const timed = /^([ \t]*(?:[\w.[\], \t]+=[ \t]*)?)(%time[ \t]+)(\S.*)$/.exec(line);
+  if (timed) return timed[1] + blank(timed[2]) + timed[3];
+  const escape = /^([ \t]*)([%!?].*|[\w.]+\?\??[ \t]*)$/.exec(line);
+  if (escape) return escape[1] + blank(escape[2]);
+  const assigned = /^([ \t]*[\w.[\], \t]+=[ \t]*)([!%].*)$/.exec(line);
+  if (assigned) return assigned[1] + '_'.repeat(assigned[2].length);
+  return line;
+}
+
+/** Moves `state` past one line of Python: brackets, strings (triple-quoted ones span lines), comments, a final backslash. */
+function scanLine(line: string, state: LineState): void {
+  let commented = false;
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
+    if (state.quote !== null) {
+      if (ch === '\\') i += 2;
+      else if (line.startsWith(state.quote, i)) {
+        i += state.quote.length;
+        state.quote = null;
+      } else i++;
+      continue;
+    }
+    if (ch === '#') {
+      commented = true;
+      break;
+    }
+    if (ch === '"' || ch === "'") {
+      state.quote = line.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      i += state.quote.length;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') state.depth++;
+    else if ((ch === ')' || ch === ']' || ch === '}') && state.depth > 0) state.depth--;
+    i++;
+  }
+  // A backslash at the end continues the line (and a one-quote string with it); an unclosed
+  // one-quote string otherwise ends with its line (a syntax error Python reports there).
+  state.continued = !commented && line.endsWith('\\');
+  if (state.quote !== null && state.quote.length === 1 && !state.continued) state.quote = null;
 }
 
 export function joinCells(cells: readonly string[]): VirtualNotebook {

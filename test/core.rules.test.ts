@@ -164,6 +164,11 @@ model.compile(loss='categorical_crossentropy')
 });
 
 describe('KL005 categorical-loss-on-one-unit', () => {
+  it('leaves the binary fix out of --fix when the labels are known values (boston_housing): not a classifier at all', () => {
+    const code = `from keras.datasets import boston_housing\nfrom keras.models import Sequential\nfrom keras.layers import Dense\n(x, y), _ = boston_housing.load_data()\nmodel = Sequential([Dense(64, activation='relu'), Dense(1)])\nmodel.compile(loss='categorical_crossentropy', optimizer='adam')\nmodel.fit(x, y)\n`;
+    expect(only(code, 'KL005').fixes.map((f) => [f.title, f.applicability])).toEqual([['Use binary_crossentropy with a sigmoid head', 'unsafe']]);
+  });
+
   it('changes the loss and the softmax head together', () => {
     const code = `model = Sequential([Dense(1, activation='softmax')])\nmodel.compile(loss='categorical_crossentropy')\n`;
     const f = only(code, 'KL005');

@@ -182,6 +182,12 @@ export class Interpreter implements Library {
         }
         for (const id of node.descendantsOfType('identifier')) if (id) scope.vars.set(id.text, UNKNOWN);
         return 'next';
+      case 'global_statement':
+      case 'nonlocal_statement':
+        // The function rebinds a name of the module (or of an enclosing function) that code after
+        // the call reads: what it holds then is not followed, so it is unknown from here on.
+        for (const name of node.namedChildren) if (name?.type === 'identifier') this.forgetOutside(name.text, scope, node.type === 'global_statement');
+        return 'next';
       case 'match_statement':
         this.execBranches(node.descendantsOfType('block').filter((b): b is SyntaxNode => !!b && b.parent?.type === 'case_clause'), scope, frame, true);
         return 'next';
@@ -353,6 +359,18 @@ export class Interpreter implements Library {
   }
 
   // ---- binding -------------------------------------------------------------------------------
+
+  /** Makes `name` unknown in the module scope (`global`) or the nearest enclosing scope that binds it (`nonlocal`). */
+  private forgetOutside(name: string, scope: Scope, global: boolean): void {
+    let owner: Scope | null = null;
+    for (let outer = scope.parent; outer; outer = outer.parent) {
+      if (global ? outer.parent === null : outer.vars.get(name) !== undefined) {
+        owner = outer;
+        break;
+      }
+    }
+    owner?.vars.set(name, UNKNOWN);
+  }
 
   bindTarget(target: SyntaxNode, value: Value, scope: Scope): void {
     switch (target.type) {
@@ -604,8 +622,8 @@ export class Interpreter implements Library {
       const r = op === '+' ? a.v + b.v : op === '-' ? a.v - b.v : op === '*' ? a.v * b.v : op === '//' && b.v !== 0 ? Math.floor(a.v / b.v) : null;
       return r === null ? UNKNOWN : { k: 'int', v: r };
     }
-    // Features scaled (x / 255.0) stay features.
-    if (a.k === 'features' && (op === '/' || op === '*' || op === '-')) return a;
+    // Features scaled (x / 255.0) or noised (x + 0.5 * noise, a denoising autoencoder's input) stay features.
+    if (a.k === 'features' && (op === '/' || op === '*' || op === '-' || op === '+')) return a;
     return UNKNOWN;
   }
 

@@ -392,9 +392,13 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
     return labels('onehot', intOf(arg(args, 1, 'depth', 'num_classes')?.value), shortCall(node), node);
   }
   if (c === 'numpy.eye' || c === 'numpy.identity') return { k: 'eye', n: intOf(arg(args, 0, 'N', 'n')?.value), node };
-  if (c === 'pandas.get_dummies') return labels('onehot', null, shortCall(node), node);
+  if (c === 'pandas.get_dummies') {
+    // columns= encodes some columns of a whole frame: features. drop_first=True leaves one 0/1 column for two classes.
+    if (args.keywords.has('columns')) return UNKNOWN;
+    return labels('onehot', null, shortCall(node), node, { ambiguousWidth: dropsColumn(args.keywords.get('drop_first')) });
+  }
   m = /^sklearn\.preprocessing\.(LabelEncoder|LabelBinarizer|OneHotEncoder)$/.exec(c);
-  if (m) return { k: 'encoder', kind: m[1] as 'LabelEncoder' };
+  if (m) return { k: 'encoder', kind: m[1] as 'LabelEncoder', dropsColumn: dropsColumn(args.keywords.get('drop')) };
   if (c === 'sklearn.model_selection.train_test_split') {
     const items: Value[] = [];
     for (const a of args.positional) items.push(keepLabels(a.value, true), keepLabels(a.value, true));
@@ -404,6 +408,12 @@ export function callLibrary(lib: Library, path: string, args: CallArgs, node: Sy
   if (m && DATASETS[m[1]]) return loadData(m[1], args, node);
   if (c === 'numpy.array' || c === 'numpy.asarray' || c === 'numpy.squeeze' || c === 'numpy.ravel' || c === 'numpy.copy' || c === 'tensorflow.convert_to_tensor' || c === 'tensorflow.constant') {
     return keepLabels(arg(args, 0, 'object', 'a', 'value')?.value ?? UNKNOWN, c !== 'numpy.asarray' && c !== 'numpy.squeeze' && c !== 'numpy.ravel');
+  }
+  // np.reshape is the array's reshape method; clipping features (pixels into [0, 1]) keeps them features.
+  if (c === 'numpy.reshape') return keepLabels(arg(args, 0, 'a')?.value ?? UNKNOWN, false);
+  if (c === 'numpy.clip') {
+    const clipped = arg(args, 0, 'a')?.value;
+    return clipped?.k === 'features' ? keepLabels(clipped, true) : UNKNOWN;
   }
   if (c === 'numpy.concatenate') {
     const parts = arg(args, 0, 'arrays')?.value;
@@ -545,7 +555,7 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
     case 'datagen':
       return datagenMethod(method, args, node);
     case 'encoder':
-      return encoderMethod(object.kind, method, args, node);
+      return encoderMethod(object, method, args, node);
     case 'eye':
       return UNKNOWN;
     default:
@@ -674,11 +684,16 @@ function datagenMethod(method: string, args: CallArgs, node: SyntaxNode): Value 
   return UNKNOWN;
 }
 
-function encoderMethod(kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder', method: string, args: CallArgs, node: SyntaxNode): Value {
+function encoderMethod(encoder: Extract<Value, { k: 'encoder' }>, method: string, args: CallArgs, node: SyntaxNode): Value {
   if (method !== 'fit_transform' && method !== 'transform') return UNKNOWN;
-  if (kind === 'LabelEncoder') return labels('int', null, shortCall(node), node);
-  // LabelBinarizer gives one 0/1 column for two classes: not surely one-hot.
-  return labels('onehot', null, shortCall(node), node, { ambiguousWidth: kind === 'LabelBinarizer' });
+  if (encoder.kind === 'LabelEncoder') return labels('int', null, shortCall(node), node);
+  // LabelBinarizer, and an encoder that drops a column, give one 0/1 column for two classes: not surely one-hot.
+  return labels('onehot', null, shortCall(node), node, { ambiguousWidth: encoder.kind === 'LabelBinarizer' || encoder.dropsColumn });
+}
+
+/** Whether a `drop=` / `drop_first=` argument drops a column: anything but absent, None or False. */
+function dropsColumn(value: ArgValue | undefined): boolean {
+  return !!value && value.value.k !== 'none' && value.node.text !== 'False';
 }
 
 // ---- attributes and subscripts ---------------------------------------------------------------
@@ -726,6 +741,8 @@ export function subscriptValue(lib: Library, base: Value, indexNode: SyntaxNode 
   if (base.k === 'dict' && index.k === 'str') return base.entries.get(index.v) ?? UNKNOWN;
   if (base.k === 'labels') {
     if (indexNode?.type === 'slice') return base;
+    // A column by name (`frame['Exited']` of a get_dummies frame): one column, not the encoded rows.
+    if (index.k === 'str' || indexNode?.type === 'string' || indexNode?.type === 'list') return UNKNOWN;
     // Boolean masks and fancy indexing pick a subset: the class count is no longer known.
     if (indexNode && indexNode.type !== 'tuple' && indexNode.type !== 'expression_list' && index.k !== 'int') {
       return { k: 'labels', labels: { ...base.labels, classes: null, fromDataset: false, origin: `${base.labels.origin} (filtered)` } };

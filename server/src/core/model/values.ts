@@ -30,7 +30,8 @@ export type Value =
   | { k: 'dataset'; labels: LabelInfo | null }
   /** np.eye(n): indexing it with class ids gives one-hot rows. */
   | { k: 'eye'; n: number | null; node: SyntaxNode }
-  | { k: 'encoder'; kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder' }
+  /** `dropsColumn`: a OneHotEncoder(drop=...) leaves one column out (one 0/1 column for two classes). */
+  | { k: 'encoder'; kind: 'LabelEncoder' | 'LabelBinarizer' | 'OneHotEncoder'; dropsColumn: boolean }
   | { k: 'datagen' };
 
 export const UNKNOWN: Value = { k: 'unknown' };

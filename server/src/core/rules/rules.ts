@@ -253,7 +253,8 @@ function knownBinary(ctx: OutputContext): boolean {
 }
 
 function binaryFixApplicability(ctx: OutputContext): Fix['applicability'] {
-  return manyClasses(ctx) ? 'unsafe' : 'safe';
+  // Labels known to be values (boston_housing) are no classes at all: a classifier's loss is a guess.
+  return manyClasses(ctx) || ctx.labels?.format === 'continuous' ? 'unsafe' : 'safe';
 }
 
 function manyClasses(ctx: OutputContext): boolean {
@@ -487,6 +488,9 @@ function kl013(ctx: OutputContext, metric: MetricInfo): Finding | null {
 function kl012(ctx: OutputContext): Finding | null {
   const { head, labels } = ctx;
   if (head.units === null || !labels || labels.classes === null || labels.ambiguousWidth) return null;
+  // A classifier's units are classes (also under a regression loss on class ids, KL010's case); an
+  // embedding trained by a triplet or contrastive loss (the file's own, or another library's) has its own width.
+  if (!ctx.loss || !(CROSSENTROPY_LOSSES.has(ctx.loss.id) || REGRESSION_LOSSES.has(ctx.loss.id))) return null;
   const n = labels.classes;
   let mismatch = false;
   if (labels.format === 'onehot') mismatch = head.units !== n;

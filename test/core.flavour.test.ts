@@ -1,7 +1,7 @@
 // Flavour detection: setting > workspace pins > code, and what each pin/code signal means.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeText, initParser } from '../server/src/core/analyze';
-import { combinePins, flavourOfRequirement } from '../server/src/core/flavour';
+import { combinePins, flavourOfRequirement, lowercasesMetricNames } from '../server/src/core/flavour';
 
 beforeAll(async () => {
   await initParser();
@@ -47,13 +47,21 @@ describe('flavour from pinned requirements', () => {
 
   it('disagreeing pins pin nothing', () => {
     expect(combinePins([{ flavour: 'keras3', evidence: 'a' }, { flavour: 'tf-keras2', evidence: 'b' }])).toBeNull();
-    expect(combinePins([{ flavour: 'keras3', evidence: 'a' }, { flavour: 'keras3', evidence: 'b' }])).toEqual({ flavour: 'keras3', evidence: ['a', 'b'] });
+    expect(combinePins([{ flavour: 'keras3', evidence: 'a' }, { flavour: 'keras3', evidence: 'b' }])).toEqual({ flavour: 'keras3', evidence: ['a', 'b'], lowercasesMetricNames: false });
+  });
+
+  it("knows when every pin reads 'Accuracy' as 'accuracy' (tf.keras and Keras from 2.6, tf_keras, Keras 3)", () => {
+    const lowercases = (pkg: string, spec: string) => lowercasesMetricNames(pkg, spec);
+    expect([lowercases('tensorflow', '==2.10.0'), lowercases('tensorflow-gpu', '~=2.6'), lowercases('keras', '==2.6.0'), lowercases('tf_keras', ''), lowercases('keras', '>=3.0')]).toEqual([true, true, true, true, true]);
+    expect([lowercases('tensorflow', '==2.5.0'), lowercases('tensorflow', '>=2.4,<2.8'), lowercases('keras', '==2.3.1'), lowercases('tensorflow', '')]).toEqual([false, false, false, false]);
+    expect(combinePins([{ flavour: 'tf-keras2', evidence: 'a', lowercasesMetricNames: true }, { flavour: 'tf-keras2', evidence: 'b', lowercasesMetricNames: false }])?.lowercasesMetricNames).toBe(false);
   });
 });
 
 describe('flavour from the code', () => {
   it.each([
     ['model.fit(x, y, nb_epoch=10)', 'keras1', 'uses nb_epoch='],
+    ['model.add(Dense(input_dim=784, output_dim=10))', 'keras1', 'uses output_dim='],
     ['from keras.layers import Convolution2D\nConvolution2D(32, 3, 3, border_mode="same")', 'keras1', 'uses border_mode='],
     ['import keras\nx = keras.ops.softmax(y)', 'keras3', 'uses keras.ops'],
     ['from keras import ops, layers', 'keras3', 'uses keras.ops'],
@@ -74,6 +82,7 @@ describe('flavour from the code', () => {
     'import keras', // which Keras? unknown
     '# model.fit(x, y, nb_epoch=10)  (old API, commented out)',
     'print("nb_epoch=3")',
+    'from tensorflow.keras.layers import Embedding\nEmbedding(input_dim=20000, output_dim=128)', // output_dim is still Embedding's
     'os.environ["TF_USE_LEGACY_KERAS"] = "0"',
     'legacy = os.environ.get("TF_USE_LEGACY_KERAS", "1")', // a read, not a setting
     'raise RuntimeError("run with TF_USE_LEGACY_KERAS=1")',
@@ -99,7 +108,7 @@ describe('order of evidence', () => {
   });
 
   it('pins beat the code', () => {
-    expect(flavourOf(keras1Code, { flavour: 'auto', workspacePins: pins })).toEqual({ flavour: 'keras3', source: 'workspace', evidence: pins.evidence, legacyGraphMode: false });
+    expect(flavourOf(keras1Code, { flavour: 'auto', workspacePins: pins })).toEqual({ flavour: 'keras3', source: 'workspace', evidence: pins.evidence, legacyGraphMode: false, lowercasesMetricNames: false });
   });
 
   it('the code decides without setting or pins', () => {

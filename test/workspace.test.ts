@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearWorkspaceCaches, findWorkspacePins, loadProjectConfig, parseSettings } from '../server/src/workspace';
-import { analyzeText } from '../server/src/core/analyze';
+import { analyzeText, initParser } from '../server/src/core/analyze';
 
 let root: string;
 
@@ -37,7 +37,7 @@ describe('findWorkspacePins', () => {
     const file = project({ [name]: text, 'src/train.py': '' });
     const pins = findWorkspacePins(file);
     if (flavour === null) expect(pins).toBeNull();
-    else expect(pins).toEqual({ flavour, evidence: [evidence] });
+    else expect(pins).toMatchObject({ flavour, evidence: [evidence] });
   });
 
   it("follows pip's -r and -c includes, relative to the including file, without reading a file twice", () => {
@@ -49,7 +49,7 @@ describe('findWorkspacePins', () => {
       'constraints/pins.txt': 'tensorflow==2.3.1\n',
       'src/train.py': '',
     });
-    expect(findWorkspacePins(file)).toEqual({
+    expect(findWorkspacePins(file)).toMatchObject({
       flavour: 'tf-keras2',
       evidence: ['requirements-dev.txt → constraints/pins.txt pins tensorflow==2.3.1', 'requirements.txt → requirements/base.txt pins tensorflow==2.3.1'],
     });
@@ -68,6 +68,18 @@ describe('findWorkspacePins', () => {
     writeFileSync(join(root, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = ["-r loop/c.txt"]\n');
     writeFileSync(join(root, 'loop', 'c.txt'), 'tensorflow==2.3.1\n');
     expect(findWorkspacePins(file)).toBeNull();
+  });
+
+  it("a pin of TensorFlow 2.6 or later silences KL011 on the string 'Accuracy' (read as 'accuracy' there)", async () => {
+    await initParser();
+    const code = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(10, activation='softmax')])\nmodel.compile(loss='sparse_categorical_crossentropy', metrics=['Accuracy'])\n";
+    const kl011 = (pin: string) => {
+      clearWorkspaceCaches();
+      const file = project({ 'requirements.txt': pin, 'src/train.py': '' });
+      return analyzeText(code, { workspacePins: findWorkspacePins(file) }).findings.map((f) => f.ruleId);
+    };
+    expect(kl011('tensorflow==2.10.0\n')).toEqual([]);
+    expect(kl011('tensorflow==2.5.0\n')).toEqual(['KL011']);
   });
 
   it('stops at the repository root', () => {

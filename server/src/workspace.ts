@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { combinePins, flavourOfRequirement } from './core/flavour';
+import { combinePins, flavourOfRequirement, lowercasesMetricNames } from './core/flavour';
 import { isRuleId } from './core/catalog';
 import { FLAVOURS, type Flavour, type FlavourSetting, type RuleId, type Severity, type WorkspacePins } from './core/types';
 
@@ -64,7 +64,7 @@ function projectDir(start: string): string | null {
 }
 
 function readPins(dir: string): WorkspacePins | null {
-  const found: { flavour: Flavour; evidence: string }[] = [];
+  const found: { flavour: Flavour; evidence: string; lowercasesMetricNames: boolean }[] = [];
   const names = safeReaddir(dir).filter((n) => DEPENDENCY_FILES.test(n)).sort();
   // Read for themselves: not again through a `-r` of another one (requirements-dev.txt's `-r requirements.txt`).
   const readDirectly = names.map((name) => join(dir, name));
@@ -76,7 +76,7 @@ function readPins(dir: string): WorkspacePins | null {
     if (/\.(txt|in)$/i.test(name)) requirements.push(...includedRequirements(path, text, dir, new Set(readDirectly)));
     for (const { pkg, spec, from } of requirements) {
       const flavour = flavourOfRequirement(pkg, spec);
-      if (flavour) found.push({ flavour, evidence: `${from ? `${name} → ${from}` : name} pins ${pkg}${spec}` });
+      if (flavour) found.push({ flavour, evidence: `${from ? `${name} → ${from}` : name} pins ${pkg}${spec}`, lowercasesMetricNames: lowercasesMetricNames(pkg, spec) });
     }
   }
   return combinePins(found);

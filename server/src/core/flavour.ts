@@ -14,6 +14,18 @@ export function flavourOfRequirement(pkg: string, spec: string): Flavour | null 
   return flavours.size === 1 ? [...flavours][0] : null;
 }
 
+/**
+ * Whether every version a pinned requirement can select reads metric names case-insensitively:
+ * 'Accuracy' became 'accuracy' in tf.keras 2.6 (and Keras 2.6, its alias); tf_keras starts at 2.14.
+ */
+export function lowercasesMetricNames(pkg: string, spec: string): boolean {
+  const name = pkg.toLowerCase().replace(/[-_.]+/g, '-');
+  if (name === 'tf-keras') return true;
+  if (name !== 'keras' && !TENSORFLOW_PACKAGES.has(name)) return false;
+  const versions = pinnedVersions(spec);
+  return !!versions && versions.every(([major, minor]) => major > 2 || (major === 2 && minor >= 6));
+}
+
 const TENSORFLOW_PACKAGES = new Set(['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu', 'tensorflow-macos', 'tensorflow-intel', 'tf-nightly']);
 
 type Version = [number, number];
@@ -60,12 +72,12 @@ function tensorflowFlavour([major, minor]: Version): Flavour {
 }
 
 /** Combines the pins found in a workspace; disagreeing pins pin nothing (the code decides). */
-export function combinePins(found: { flavour: Flavour; evidence: string }[]): WorkspacePins | null {
+export function combinePins(found: { flavour: Flavour; evidence: string; lowercasesMetricNames?: boolean }[]): WorkspacePins | null {
   if (found.length === 0) return null;
   // A standalone keras pin says what `import keras` is; tf-keras says tf.keras is Keras 2.
   const flavours = new Set(found.map((f) => f.flavour));
   if (flavours.size !== 1) return null;
-  return { flavour: found[0].flavour, evidence: found.map((f) => f.evidence) };
+  return { flavour: found[0].flavour, evidence: found.map((f) => f.evidence), lowercasesMetricNames: found.every((f) => f.lowercasesMetricNames === true) };
 }
 
 interface CodeEvidence {
@@ -82,7 +94,8 @@ const KERAS1_SIGNALS: [RegExp, string][] = [
   [/\bnb_filter\s*=/, 'uses nb_filter='],
   [/\bborder_mode\s*=/, 'uses border_mode='],
   [/\bConvolution[123]D\b/, 'uses Convolution2D'],
-  [/\boutput_dim\s*=/, 'uses output_dim='],
+  // Embedding(output_dim=) is Keras 2 and 3 as well: only the layers that renamed it to units count.
+  [/\b(?:Dense|LSTM|GRU|SimpleRNN|TimeDistributedDense|MaxoutDense|Highway)\([^)]*\boutput_dim\s*=/, 'uses output_dim='],
   [/\bDense\([^)]*\binit\s*=/, 'uses Dense(init=)'],
   [/\bfrom\s+keras\.layers\.core\s+import\b/, 'imports keras.layers.core'],
 ];
@@ -132,7 +145,7 @@ export function resolveFlavour(setting: FlavourSetting | undefined, pins: Worksp
   const code = flavourFromCode(text);
   const legacyGraphMode = code.legacyGraphMode;
   if (setting && setting !== 'auto') return { flavour: setting, source: 'setting', evidence: ['keras-lint flavour setting'], legacyGraphMode };
-  if (pins && pins.flavour !== 'unknown') return { flavour: pins.flavour, source: 'workspace', evidence: pins.evidence, legacyGraphMode };
+  if (pins && pins.flavour !== 'unknown') return { flavour: pins.flavour, source: 'workspace', evidence: pins.evidence, legacyGraphMode, lowercasesMetricNames: pins.lowercasesMetricNames === true };
   if (code.flavour !== 'unknown') return { flavour: code.flavour, source: 'code', evidence: code.evidence, legacyGraphMode };
   return { flavour: 'unknown', source: 'none', evidence: code.evidence, legacyGraphMode };
 }

@@ -61,12 +61,16 @@ export interface FlavourInfo {
   evidence: string[];
   /** tf.compat.v1.disable_eager_execution() / disable_v2_behavior(): old loss-based 'accuracy'. */
   legacyGraphMode: boolean;
+  /** Pinned versions that all read metric names case-insensitively ('Accuracy' as 'accuracy': tf.keras >= 2.6). */
+  lowercasesMetricNames?: boolean;
 }
 
 /** A workspace pin found by the caller (CLI or server) in requirements*.txt, pyproject.toml, ... */
 export interface WorkspacePins {
   flavour: Flavour;
   evidence: string[];
+  /** Every pin selects a Keras that reads 'Accuracy' as 'accuracy' (tf.keras and Keras >= 2.6, tf_keras, Keras 3). */
+  lowercasesMetricNames?: boolean;
 }
 
 export interface AnalysisOptions {

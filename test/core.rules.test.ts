@@ -237,6 +237,18 @@ model.fit(x, y)
 });
 
 describe('KL007 onehot-labels-sparse-loss', () => {
+  it('leaves the loss fix out of --fix when a metric is named for the labels it assumed (it would measure nothing after)', () => {
+    const sparseMetric = MNIST_ONEHOT.replace("loss='binary_crossentropy'", "loss='sparse_categorical_crossentropy'").replace(/metrics=\[[^\]]*\]/, "metrics=['sparse_categorical_accuracy']");
+    expect(only(sparseMetric, 'KL007').fixes.map((f) => f.applicability)).toEqual(['unsafe']);
+    const kl006 = `from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.cifar10.load_data()
+model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation='softmax')])
+model.compile(loss='categorical_crossentropy', metrics=['categorical_accuracy'])
+model.fit(x_train, y_train)
+`;
+    expect(only(kl006, 'KL006').fixes.map((f) => [f.title, f.applicability])).toEqual([['Use sparse_categorical_crossentropy', 'unsafe'], ['Make the labels one-hot with to_categorical(..., 10)', 'unsafe']]);
+  });
+
   it('flags sparse CE with to_categorical labels', () => {
     const code = MNIST_ONEHOT.replace("loss='binary_crossentropy'", "loss='sparse_categorical_crossentropy'");
     const f = only(code, 'KL007');
@@ -295,6 +307,16 @@ model.compile(loss='sparse_categorical_crossentropy')
     expect(fixed).toContain('model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))');
     expect(check(fixed, { flavour: 'keras3' })).toEqual([]);
     expect(applyFix(code, f.fixes[1])).toContain("keras.layers.Dense(10, activation='softmax')");
+  });
+
+  it('leaves from_logits=True out of --fix when a metric of the binary output would then cut logits at 0.5', () => {
+    const code = (metrics: string) => `from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(64, activation='relu'), keras.layers.Dense(1)])
+model.compile(loss=keras.losses.BinaryCrossentropy(), metrics=${metrics})
+`;
+    const applicability = (metrics: string) => only(code(metrics), 'KL009').fixes[0].applicability;
+    expect(['["accuracy"]', '["binary_accuracy"]', '[keras.metrics.AUC()]', '[keras.metrics.Precision()]'].map(applicability)).toEqual(['unsafe', 'unsafe', 'unsafe', 'unsafe']);
+    expect(['[]', '[keras.metrics.BinaryAccuracy(threshold=0.0)]', '[keras.metrics.AUC(from_logits=True)]', '["mae"]'].map(applicability)).toEqual(['safe', 'safe', 'safe', 'safe']);
   });
 
   it('leaves the string-to-class fix out of --fix when the flavour may predate loss classes', () => {

@@ -293,7 +293,15 @@ function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   return finding('KL006', arg,
     `categorical_crossentropy expects one-hot labels, but the labels given to fit are ${labelsPhrase(labels)} (${at(ctx, labels.node ?? arg)}): Keras fails with a shape error or trains on garbage. Use sparse_categorical_crossentropy, or one-hot encode the labels.`,
     [...labelsRelated(labels), headRelated(ctx)],
-    [renameLossFix(loss, SPARSE, ctx.style), wrap]);
+    [renameLossFix(loss, SPARSE, ctx.style, keepsMetricsRight(ctx, ['categorical_accuracy', 'top_k_categorical_accuracy'])), wrap]);
+}
+
+/**
+ * A loss fix that switches between one-hot and integer labels leaves a metric named for the old
+ * format measuring nothing (categorical_accuracy on integer labels): such a fix stays out of --fix.
+ */
+function keepsMetricsRight(ctx: OutputContext, oldFormatMetrics: string[]): Fix['applicability'] {
+  return ctx.metrics.some((m) => oldFormatMetrics.includes(m.id)) ? 'unsafe' : 'safe';
 }
 
 function kl007(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
@@ -302,7 +310,7 @@ function kl007(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   return finding('KL007', arg,
     `sparse_categorical_crossentropy expects integer class ids, but the labels given to fit are ${labelsPhrase(labels)} (${at(ctx, labels.node ?? arg)}): Keras fails with "logits and labels must have the same first dimension" or a shape error. Use categorical_crossentropy.`,
     [...labelsRelated(labels), headRelated(ctx)],
-    [renameLossFix(loss, 'categorical_crossentropy', ctx.style)]);
+    [renameLossFix(loss, 'categorical_crossentropy', ctx.style, keepsMetricsRight(ctx, ['sparse_categorical_accuracy', 'sparse_top_k_categorical_accuracy']))]);
 }
 
 function kl008(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
@@ -340,11 +348,25 @@ function kl009(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
   const classesExist = loss.form === 'object' || ctx.flavour.flavour === 'tf-keras2' || ctx.flavour.flavour === 'keras3';
   const fixes = oldKeras
     ? [addActivation]
-    : [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style), classesExist ? 'safe' : 'unsafe'), addActivation && { ...addActivation, applicability: 'unsafe' as const }];
+    : [fix('Use from_logits=True', fromLogitsEdits(loss, ctx.style), classesExist && !thresholdsLogits(ctx, binary) ? 'safe' : 'unsafe'), addActivation && { ...addActivation, applicability: 'unsafe' as const }];
   return finding('KL009', arg,
     `${loss.id} expects probabilities, but the head at ${at(ctx, head.anchor)} has no activation (it outputs logits): raw scores are clipped to [1e-7, 1 - 1e-7] and training stalls. ${oldKeras ? `Add activation='${activation}' to the head.` : `Pass from_logits=True, or add activation='${activation}' to the head.`}`,
     [headRelated(ctx)],
     fixes);
+}
+
+/**
+ * Whether a metric of a binary output cuts probabilities at 0.5 (binary accuracy, also what
+ * 'accuracy' becomes there; precision, recall, AUC's thresholds): after from_logits=True it would
+ * cut the logits instead and read wrong without a word, unless told (`threshold=`, `from_logits=`).
+ */
+function thresholdsLogits(ctx: OutputContext, binary: boolean): boolean {
+  if (!binary) return false;
+  const argmaxAccuracy = (ctx.head.units ?? 1) > 1 && (ctx.flavour.flavour === 'tf-keras2' || ctx.flavour.flavour === 'keras3');
+  return ctx.metrics.some((m) => {
+    if (m.form === 'object' && /\b(?:threshold|thresholds|from_logits)\s*=/.test(m.node.text)) return false;
+    return ['binary_accuracy', 'precision', 'recall', 'auc'].includes(m.id) || (m.id === 'accuracy' && !argmaxAccuracy);
+  });
 }
 
 function kl010(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {

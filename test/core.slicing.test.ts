@@ -204,7 +204,7 @@ y = a.layers[0].activation(x)
     }
   });
 
-  it('joins every group to a statement that may replace an activation through a name it cannot follow', () => {
+  it('joins every group to a statement that may replace an activation, or run unseen code, through a name it cannot follow', () => {
     const code = `from tensorflow import keras
 a = keras.Sequential([keras.layers.Dense(10, activation='softmax')])
 a.compile(loss='binary_crossentropy')
@@ -217,7 +217,7 @@ last.activation = None
     expect(sliced(code)).toEqual(analyzeText(code));
     // Two edits of `a` alone: the second re-runs a's group and keeps b's (with `last`) as it was.
     // Every way of writing the activation's assignment joins the groups alike.
-    for (const form of ['last.activation = None', 'last.activation, flag = None, True', 'last.activation: object = None', '(last.activation) = None', '[last.activation] = [None]', 'for last.activation in [None]: pass', 'sa = setattr\nsa(last, "activation", None)']) {
+    for (const form of ['last.activation = None', 'last.activation, flag = None, True', 'last.activation: object = None', '(last.activation) = None', '[last.activation] = [None]', 'for last.activation in [None]: pass', 'sa = setattr\nsa(last, "activation", None)', 'exec(source)', 'run = exec\nrun(source)']) {
       const variant = code.replace('last.activation = None', form);
       const analyzer = new DocumentAnalyzer();
       analyzer.analyze(variant);

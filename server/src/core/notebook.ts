@@ -32,7 +32,8 @@ interface LineState {
  * `%%writefile`, `%%timeit`...) goes whole, also after blank lines (IPython drops those first); so
  * do `%magic`, `!shell` and help lines (`?x`, `x?`). `%time statement` runs the statement in the
  * notebook: only `%time` goes. `y = !ls` and `y = %magic ...` keep `y = ___`, a name nobody binds
- * (so a value nobody knows); `y = %time f()` keeps `f()`.
+ * (so a value nobody knows); `y = %time f()` keeps `f()`. `%run script.py` becomes `exec(_____)`:
+ * the script's names land in the notebook, so what they held before is unknown after it.
  */
 export function maskIPythonSyntax(source: string): string {
   const blank = (text: string) => text.replace(/[^\r\n]/g, ' ');
@@ -66,6 +67,9 @@ function maskLogicalLine(line: string, blank: (text: string) => string): string 
     const [, indent, space, name, separator, value] = env;
     return `${indent}${'_'.repeat(space.length)}env_${name}${' '.repeat(separator.length - 1)}=${value}`;
   }
+  // `%run script.py` leaves the script's names in the notebook: what it binds is not known.
+  const run = /^([ \t]*)%run\b.*$/.exec(line);
+  if (run && line.length - run[1].length >= 7) return `${run[1]}exec(${'_'.repeat(line.length - run[1].length - 6)})`;
   const timed = /^([ \t]*(?:[\w.[\], \t]+=[ \t]*)?)(%time[ \t]+)(\S.*)$/.exec(line);
   if (timed) return timed[1] + blank(timed[2]) + timed[3];
   const escape = /^([ \t]*)([%!?].*|[\w.]+\?\??[ \t]*)$/.exec(line);

@@ -33,7 +33,7 @@ const MAX_INLINE_CALLS = 400;
 const MAX_INLINE_CALLS_PER_RUN = 20_000;
 const MAX_LITERAL_ITEMS = 1000;
 
-const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter']);
+const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter', 'exec', 'execfile']);
 
 export class Interpreter implements Library {
   readonly facts: ProgramFacts;
@@ -428,6 +428,12 @@ export class Interpreter implements Library {
     } finally {
       this.nesting--;
     }
+  }
+
+  /** Every variable of the module becomes unknown (imports, functions and classes stay what they are). */
+  forgetModuleVariables(): void {
+    const vars = this.facts.moduleScope.vars;
+    for (const [name, value] of vars) if (value.k !== 'module' && value.k !== 'func' && value.k !== 'class') vars.set(name, UNKNOWN);
   }
 
   /**

@@ -40,6 +40,8 @@ export interface Library {
   changesSurely(container: Value): boolean;
   /** `container[key] = value`; false when the key cannot be told (see Interpreter.writeEntry). */
   writeEntry(container: Value, key: Value, value: Value): boolean;
+  /** Code this analysis cannot see ran in the module (`exec(source)`, a notebook's `%run`): any variable may have changed. */
+  forgetModuleVariables(): void;
 }
 
 /**
@@ -301,6 +303,11 @@ export function metricFromValue(value: Value, node: SyntaxNode): MetricInfo | nu
 
 export function callLibrary(lib: Library, path: string, args: CallArgs, node: SyntaxNode): Value {
   const c = canonicalPath(path);
+  // exec(source) with the caller's namespace (no globals given) may rebind any name: `exec(open('prep.py').read())`.
+  if ((c === 'builtins.exec' || c === 'builtins.execfile') && args.positional.length === 1 && args.keywords.size === 0 && !args.splat) {
+    lib.forgetModuleVariables();
+    return { k: 'none' };
+  }
   if (c === 'builtins.setattr' && strOf(args.positional[1]?.value) === 'activation' && args.positional[0]) lib.activationSet(args.positional[0].value, null);
   // A user loss's own targets, cast (`y_true = tf.cast(y_true, tf.float32)`), are still its own; a reshape may
   // change what a unit is, so it is not.

@@ -46,13 +46,15 @@ export const MAY_HAVE_FINDINGS = /compile|softmax/i;
 const STOPPERS = /\b(?:raise|return|break|continue)\b/;
 const MENTIONS_IMPORT = /\bimport\b/;
 /**
- * May set a layer's activation, which can change the head of any model (Interpreter.activationSet):
- * any `.activation` that is not a call (every target form: tuples, annotations, for), any mention
- * of setattr (an alias `sa = setattr` joins everything, its calls included). Read loosely: joining
+ * May change what slicing cannot follow, so it joins every group: set a layer's activation, which
+ * can change the head of any model (Interpreter.activationSet): any `.activation` that is not a call
+ * (every target form: tuples, annotations, for), any mention of setattr (an alias `sa = setattr`
+ * joins everything, its calls included); or run unseen code in the module (exec, execfile, and a
+ * notebook's `%run`, which becomes exec: Interpreter.forgetModuleVariables). Read loosely: joining
  * too much costs speed only, but not `"activation"` strings (Keras Tuner's hp.Choice("activation")
  * would join every file that uses it, and a keystroke would re-run the whole module).
  */
-const SETS_ACTIVATION = /\.\s*activation\b(?!\s*\()|\bsetattr\b/;
+const JOINS_ALL = /\.\s*activation\b(?!\s*\()|\bsetattr\b|\bexec(?:file)?\b/;
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
@@ -334,7 +336,7 @@ export interface StatementNames {
   mayStop: boolean;
   /** It mentions `import` (an import inside an if or try block binds at module level). */
   mentionsImport: boolean;
-  /** It may replace a layer's activation through a name slicing cannot follow: it joins every group. */
+  /** It may replace a layer's activation, or run unseen code, through names slicing cannot follow: it joins every group. */
   joinsAll: boolean;
 }
 
@@ -376,7 +378,7 @@ export function statementNames(statement: TopStatement, hasError: boolean): Stat
     trigger: MAY_HAVE_FINDINGS.test(text),
     mayStop: !DEFINITIONS.has(node.type) && STOPPERS.test(text),
     mentionsImport: MENTIONS_IMPORT.test(text),
-    joinsAll: SETS_ACTIVATION.test(text),
+    joinsAll: JOINS_ALL.test(text),
   };
 }
 

@@ -485,6 +485,24 @@ model.compile(loss=BinaryCrossentropy(), metrics=['accuracy'])
     }
   });
 
+  it("in a fixed cell, lines the fix leaves keep their items as written: \\u escapes of an ASCII-only file, one item holding several lines", () => {
+    const dir = scratch();
+    const code = ['# Modèle à 10 classes\n', 'from tensorflow import keras\n', "m = keras.Sequential([keras.layers.Dense(10, activation='softmax')])\n", "m.compile(loss='binary_crossentropy', optimizer='adam')\n"];
+    const cell = (source: string) => `{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ${source}}`;
+    const file = (source: string) => `{"cells": [${cell(source)}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n`;
+    // Python's json module escapes everything outside ASCII by default (a notebook written by a script).
+    const ascii = (text: string) => text.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const escaped = file(`[${code.map((line) => ascii(JSON.stringify(line))).join(', ')}]`);
+    const oneItem = file(`[${JSON.stringify(code.join(''))}]`);
+    writeFileSync(join(dir, 'escaped.ipynb'), escaped);
+    writeFileSync(join(dir, 'one_item.ipynb'), oneItem);
+    const run = keraslint(['check', '.', '--fix'], dir);
+    expect(run.stderr).toBe('keras-lint: fixed 2 problems\n');
+    const fixed = (text: string) => text.replace("loss='binary_crossentropy'", "loss='categorical_crossentropy'");
+    expect(readFileSync(join(dir, 'escaped.ipynb'), 'utf8')).toBe(fixed(escaped));
+    expect(readFileSync(join(dir, 'one_item.ipynb'), 'utf8')).toBe(fixed(oneItem));
+  });
+
   it('notebook fixes stay in their cells: an import goes to the end of the imports\' cell, a last line goes with the break before it', () => {
     const dir = scratch();
     // Jupyter saves a cell without a final line break; cell 2 is a %%time cell, whose first line must stay first.

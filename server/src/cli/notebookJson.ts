@@ -30,11 +30,14 @@ export function cellSourceSpans(json: string): (ValueSpan | null)[] | null {
 
 /**
  * The JSON text of a cell's new source, in the form and layout of its old value `old`: a string
- * stays a string; a list of lines (Jupyter's form) keeps the whitespace around its items.
+ * stays a string; a list of lines (Jupyter's form) keeps the whitespace around its items, a line
+ * the fix did not change keeps its item as written (its escapes), and a list that held the whole
+ * source in one item still does. A file written with only ASCII (`\u00e8`) gets new text so too.
  */
 export function sourceValue(json: string, old: ValueSpan, source: string): string | null {
   const written = json.slice(old.start, old.end);
-  if (written.startsWith('"')) return JSON.stringify(source);
+  const encode = /[^\x00-\x7f]/.test(json) ? JSON.stringify : (text: string) => asciiOnly(JSON.stringify(text));
+  if (written.startsWith('"')) return encode(source);
   if (!written.startsWith('[')) return null;
   const lines = source.split(/(?<=\n)/).filter((line) => line.length > 0);
   if (lines.length === 0) return '[]';
@@ -42,8 +45,20 @@ export function sourceValue(json: string, old: ValueSpan, source: string): strin
   const layout = /^\[(\s*)[^]*?(\s*)\]$/.exec(written);
   if (!layout) return null;
   const [, opening, closing] = layout;
+  const items = written.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+  if (items.length === 1 && /\n[^]/.test(JSON.parse(items[0]) as string)) return `[${opening}${encode(source)}${closing}]`;
+  const asWritten = new Map<string, string[]>();
+  for (const item of items) {
+    const line = JSON.parse(item) as string;
+    asWritten.set(line, [...(asWritten.get(line) ?? []), item]);
+  }
   const separator = /^\[\s*"(?:[^"\\]|\\.)*"(\s*,\s*)"/.exec(written)?.[1] ?? `,${opening}`;
-  return `[${opening}${lines.map((line) => JSON.stringify(line)).join(separator)}${closing}]`;
+  return `[${opening}${lines.map((line) => asWritten.get(line)?.shift() ?? encode(line)).join(separator)}${closing}]`;
+}
+
+/** JSON text with every character outside ASCII written as a \u escape, as Python's json module does by default. */
+function asciiOnly(text: string): string {
+  return text.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Steps over JSON values by their syntax only (strings are not decoded, except object keys). */

@@ -90,6 +90,18 @@ model.fit(x, y)
     expect(applyFix(code, f.fixes[0])).toContain('loss=tf.keras.losses.SparseCategoricalCrossentropy()');
   });
 
+  it('imports the new loss function from where the old one came from (keras.objectives in Keras 1)', () => {
+    const code = `from keras.models import Sequential
+from keras.layers import Dense
+from keras.objectives import binary_crossentropy
+model = Sequential([Dense(512, input_dim=784, init='uniform'), Dense(10, activation='softmax')])
+model.compile(loss=binary_crossentropy, optimizer='rmsprop')
+`;
+    const fixed = applyFix(code, only(code, 'KL002').fixes[0]);
+    expect(fixed).toContain('from keras.objectives import binary_crossentropy\nfrom keras.objectives import categorical_crossentropy\n');
+    expect(fixed).toContain('model.compile(loss=categorical_crossentropy,');
+  });
+
   it('is silent for 2-unit softmax + BCE and for sigmoid heads', () => {
     const code = `model = Sequential([Dense(2, activation='softmax')])
 model.compile(loss='binary_crossentropy')

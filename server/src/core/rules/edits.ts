@@ -210,7 +210,17 @@ export function memberReference(style: FileStyle, submodule: string, member: str
   if (submodule === 'utils') for (const [local, path] of style.imports) if (canonicalPath(path) === 'keras.utils.np_utils') return { text: `${local}.${member}`, importEdit: null };
   const prefix = modulePrefix(style, submodule);
   if (prefix) return { text: `${prefix}${member}`, importEdit: null };
-  const line = `from ${style.kerasRoot}.${submodule} import ${member}`;
+  return moduleMemberReference(style, `${style.kerasRoot}.${submodule}`, member);
+}
+
+/**
+ * A reference to `member` of `module` (a name the file already binds to it, or the name with a new
+ * `from module import member` line), for a replacement that must come from where the replaced name
+ * came from (Keras 1's keras.objectives has no keras.losses to import from).
+ */
+export function moduleMemberReference(style: FileStyle, module: string, member: string): { text: string; importEdit: TextEdit | null } {
+  for (const [local, path] of style.imports) if (path === `${module}.${member}`) return { text: local, importEdit: null };
+  const line = `from ${module} import ${member}`;
   return { text: member, importEdit: { start: style.importInsertAt, end: style.importInsertAt, newText: style.importAfterLine ? `${style.eol}${line}` : `${line}${style.eol}` } };
 }
 

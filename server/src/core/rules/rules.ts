@@ -8,7 +8,7 @@ import type { LabelInfo, LayerInfo, LossInfo, MetricInfo } from '../model/values
 import type { Finding, Fix, RelatedInfo, RuleId, TextEdit } from '../types';
 import { accuracyInShapeEra, ERA_NAMES, erasOf, type OutputContext } from './context';
 import {
-  deleteArgument, insertKeyword, memberReference, renameReference, replaceNode, replaceStringContent, setActivation,
+  deleteArgument, insertKeyword, memberReference, moduleMemberReference, renameReference, replaceNode, replaceStringContent, setActivation,
   type FileStyle,
 } from './edits';
 
@@ -93,7 +93,9 @@ function renameLoss(loss: LossInfo, newId: string, style: FileStyle): TextEdit[]
     case 'function': {
       if (!loss.nameNode) return null;
       if (loss.nameNode.type === 'attribute') return [renameReference(loss.nameNode, newId)];
-      const ref = memberReference(style, 'losses', newId);
+      // The new function comes from the module the old one was imported from (keras.objectives in Keras 1).
+      const from = style.imports.get(loss.nameNode.text);
+      const ref = from?.endsWith(`.${loss.nameNode.text}`) ? moduleMemberReference(style, from.slice(0, -loss.nameNode.text.length - 1), newId) : memberReference(style, 'losses', newId);
       return [replaceNode(loss.nameNode, ref.text), ...(ref.importEdit ? [ref.importEdit] : [])];
     }
     default:

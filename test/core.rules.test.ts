@@ -329,6 +329,15 @@ model.compile(loss=keras.losses.BinaryCrossentropy(), metrics=${metrics})
     const applicability = (metrics: string) => only(code(metrics), 'KL009').fixes[0].applicability;
     expect(['["accuracy"]', '["binary_accuracy"]', '[keras.metrics.AUC()]', '[keras.metrics.Precision()]'].map(applicability)).toEqual(['unsafe', 'unsafe', 'unsafe', 'unsafe']);
     expect(['[]', '[keras.metrics.BinaryAccuracy(threshold=0.0)]', '[keras.metrics.AUC(from_logits=True)]', '["mae"]'].map(applicability)).toEqual(['safe', 'safe', 'safe', 'safe']);
+    // Two outputs, one metric per position: in Keras 2 every output gets both, so either may cut logits.
+    const twoOutputs = `from tensorflow import keras
+inputs = keras.Input(shape=(20,))
+churn = keras.layers.Dense(1, name='churn')(inputs)
+upsell = keras.layers.Dense(1, name='upsell')(inputs)
+model = keras.Model(inputs, [churn, upsell])
+model.compile(loss=[keras.losses.BinaryCrossentropy(), keras.losses.BinaryCrossentropy()], metrics=['mae', 'accuracy'])
+`;
+    expect(check(twoOutputs).filter((f) => f.ruleId === 'KL009').map((f) => f.fixes[0].applicability)).toEqual(['unsafe', 'unsafe']);
   });
 
   it('leaves the string-to-class fix out of --fix when the flavour may predate loss classes', () => {
@@ -871,7 +880,7 @@ describe('a fix in code that several models run', () => {
 
   it('one metrics list for two different outputs: the metric fix for one output is unsafe', () => {
     const code = "import keras\ninputs = keras.Input((8,))\nkind = keras.layers.Dense(10, activation='softmax', name='kind')(inputs)\ntags = keras.layers.Dense(5, activation='sigmoid', name='tags')(inputs)\nmodel = keras.Model(inputs, [kind, tags])\nmodel.compile(loss=['categorical_crossentropy', 'binary_crossentropy'], metrics=['accuracy'])\n";
-    expect(safety(code, 'KL001', { flavour: 'keras3' })).toEqual(['unsafe']);
+    expect(safety(code, 'KL001', { flavour: 'tf-keras2' })).toEqual(['unsafe']);
   });
 });
 

@@ -6,7 +6,7 @@
 import type { SyntaxNode } from '../syntax';
 import { BARE_KERAS_NAMES } from './kerasNames';
 import { callLibrary, callMethod, getAttribute, modelOf, subscriptValue, type CallArgs, type Library } from './library';
-import { elementNodes, Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
+import { elementNodes, hasSplat, Scope, UNKNOWN, type CompileCall, type FitCall, type LayerInfo, type ModelObj, type Value } from './values';
 
 export interface ProgramFacts {
   compiles: CompileCall[];
@@ -183,11 +183,16 @@ export class Interpreter implements Library {
         for (const id of node.descendantsOfType('identifier')) if (id) scope.vars.set(id.text, UNKNOWN);
         return 'next';
       case 'global_statement':
-      case 'nonlocal_statement':
-        // The function rebinds a name of the module (or of an enclosing function) that code after
-        // the call reads: what it holds then is not followed, so it is unknown from here on.
-        for (const name of node.namedChildren) if (name?.type === 'identifier') this.forgetOutside(name.text, scope, node.type === 'global_statement');
+      case 'nonlocal_statement': {
+        // A function that assigns a name of the module (or of an enclosing function) rebinds what
+        // code after the call reads: that is not followed, so the name is unknown from here on. A
+        // name it only reads (`global x_train` to plot it) keeps its value.
+        const assigned = assignedNames(node);
+        for (const name of node.namedChildren) {
+          if (name?.type === 'identifier' && assigned.has(name.text)) this.forgetOutside(name.text, scope, node.type === 'global_statement');
+        }
         return 'next';
+      }
       case 'match_statement':
         this.execBranches(node.descendantsOfType('block').filter((b): b is SyntaxNode => !!b && b.parent?.type === 'case_clause'), scope, frame, true);
         return 'next';
@@ -801,6 +806,28 @@ export class Interpreter implements Library {
   }
 }
 
+const ASSIGNING = ['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'named_expression', 'as_pattern', 'delete_statement', 'import_statement', 'import_from_statement'];
+
+/** The names the function around `statement` (a global or nonlocal statement) assigns, deletes or imports anywhere in its body. */
+function assignedNames(statement: SyntaxNode): Set<string> {
+  let fn: SyntaxNode | null = statement.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const names = new Set<string>();
+  const addTargets = (target: SyntaxNode | null): void => {
+    if (!target) return;
+    if (target.type === 'identifier') names.add(target.text);
+    else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'as_pattern_target'].includes(target.type)) {
+      for (const child of target.namedChildren) addTargets(child);
+    }
+  };
+  for (const node of fn?.childForFieldName('body')?.descendantsOfType(ASSIGNING) ?? []) {
+    if (node.type === 'delete_statement') for (const child of node.namedChildren) addTargets(child);
+    else if (node.type === 'import_statement' || node.type === 'import_from_statement') for (const [local] of importBindings(node)) names.add(local);
+    else addTargets(node.childForFieldName(node.type === 'named_expression' ? 'name' : node.type === 'as_pattern' ? 'alias' : 'left'));
+  }
+  return names;
+}
+
 /** The names an import statement binds, with the dotted paths they stand for. */
 export function importBindings(node: SyntaxNode): [local: string, path: string][] {
   const out: [string, string][] = [];
@@ -933,7 +960,3 @@ function rootOf(node: SyntaxNode): SyntaxNode {
   }
 }
 
-/** A list written with `*rest` in it: its items do not line up with indexes. */
-function hasSplat(value: Extract<Value, { k: 'seq' }>): boolean {
-  return !!value.node && value.node.namedChildren.some((c) => c?.type === 'list_splat');
-}

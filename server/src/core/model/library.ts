@@ -6,7 +6,7 @@ import {
   isApplicationPath, lossIdOf, metricIdOf,
 } from './kerasNames';
 import {
-  elementNodes, UNKNOWN, type ActivationInfo, type LabelInfo, type LayerInfo, type LossInfo, type MetricInfo, type ModelObj,
+  elementNodes, hasSplat, UNKNOWN, type ActivationInfo, type LabelInfo, type LayerInfo, type LossInfo, type MetricInfo, type ModelObj,
   type ProgramFactsSink, type TensorInfo, type Value,
 } from './values';
 
@@ -645,13 +645,12 @@ function lossSpec(lib: Library, loss: ArgValue): import('./values').LossSpec {
 }
 
 function metricSpec(value: Value): import('./values').MetricSpec {
-  const listOf = (v: Value): import('./values').MetricInfo[] | null => {
-    if (v.k !== 'seq') return null;
-    return v.items.map((item, i) => metricFromValue(item, (v.node ? elementNodes(v.node)[i] : null) ?? v.node!)).filter((x): x is MetricInfo => !!x);
-  };
+  const positionsOf = (v: Extract<Value, { k: 'seq' }>): (MetricInfo | null)[] => v.items.map((item, i) => metricFromValue(item, (v.node ? elementNodes(v.node)[i] : null) ?? v.node!));
+  const listOf = (v: Value): MetricInfo[] | null => (v.k === 'seq' ? positionsOf(v).filter((x): x is MetricInfo => !!x) : null);
   if (value.k === 'seq') {
     if (value.items.length > 0 && value.items.every((i) => i.k === 'seq')) return { k: 'perOutput', items: value.items.map((i) => listOf(i) ?? []) };
-    return { k: 'list', items: listOf(value) ?? [] };
+    const byPosition = hasSplat(value) ? null : positionsOf(value);
+    return { k: 'list', items: listOf(value) ?? [], byPosition };
   }
   if (value.k === 'dict') {
     const entries = new Map<string, MetricInfo[]>();

@@ -161,7 +161,8 @@ export type LossSpec =
 export type MetricSpec =
   | { k: 'none' }
   | { k: 'unknown' }
-  | { k: 'list'; items: MetricInfo[] }
+  /** `byPosition`: each entry as written (null: not a metric known here); null when a `*splat` hides the positions. */
+  | { k: 'list'; items: MetricInfo[]; byPosition: (MetricInfo | null)[] | null }
   | { k: 'dict'; entries: Map<string, MetricInfo[]> }
   | { k: 'perOutput'; items: MetricInfo[][] };
 
@@ -221,6 +222,11 @@ export class Scope {
     }
     return undefined;
   }
+}
+
+/** A list written with `*rest` in it: its items do not line up with indexes. */
+export function hasSplat(value: Extract<Value, { k: 'seq' }>): boolean {
+  return !!value.node && value.node.namedChildren.some((c) => c?.type === 'list_splat');
 }
 
 /** The elements of a list, tuple or dict literal: its named children without comments. */

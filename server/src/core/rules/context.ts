@@ -12,7 +12,10 @@ export interface OutputContext {
   loss: LossInfo | null;
   /** The compile argument node of this output's loss. */
   lossArg: SyntaxNode | null;
+  /** The metrics surely computed on this output. */
   metrics: MetricInfo[];
+  /** Those and the ones that may be, in some Keras (what a fix must not break). */
+  possibleMetrics: MetricInfo[];
   labels: LabelInfo | null;
   /** The `y` argument of the fit call that gave the labels (for the to_categorical fix). */
   labelsArg: SyntaxNode | null;
@@ -39,8 +42,9 @@ export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: F
   heads.forEach((head, index) => {
     const { loss, arg } = lossFor(compile, head, index, heads.length);
     const labels = labelsFor(modelFits, head, index, heads.length);
+    const metrics = metricsFor(compile, head, index, heads.length, flavour);
     contexts.push({
-      compile, head, loss, lossArg: arg, metrics: metricsFor(compile, head, index, heads.length, flavour), labels: labels.labels,
+      compile, head, loss, lossArg: arg, metrics: metrics.sure, possibleMetrics: metrics.possible, labels: labels.labels,
       labelsArg: labels.arg, fitted: modelFits.length > 0, flavour, style, where,
     });
   });
@@ -65,23 +69,25 @@ function lossFor(compile: CompileCall, head: Head, index: number, count: number)
   }
 }
 
-function metricsFor(compile: CompileCall, head: Head, index: number, count: number, flavour: FlavourInfo): MetricInfo[] {
+function metricsFor(compile: CompileCall, head: Head, index: number, count: number, flavour: FlavourInfo): { sure: MetricInfo[]; possible: MetricInfo[] } {
   const spec = compile.metrics;
+  const all = (items: MetricInfo[]) => ({ sure: items, possible: items });
   switch (spec.k) {
-    case 'list':
+    case 'list': {
       // Keras 2 gives every output every metric of a flat list. Keras 3 gives a model with several
-      // outputs one entry per output, and refuses a list of another length: with a list as long as
-      // the outputs, and Keras 3 or an unknown Keras, which output a metric measures is that or unknown.
-      if (count > 1 && spec.items.length === count && (flavour.flavour === 'keras3' || flavour.flavour === 'unknown')) {
-        return flavour.flavour === 'keras3' ? [spec.items[index]] : [];
-      }
-      return spec.items;
+      // outputs one entry per output, and refuses a list of another length (or one hidden by a
+      // *splat). Either way the entry at an output's own position is computed on it.
+      if (count < 2 || (flavour.flavour !== 'keras3' && flavour.flavour !== 'unknown')) return all(spec.items);
+      const own = spec.byPosition?.length === count ? spec.byPosition[index] : undefined;
+      if (flavour.flavour === 'keras3') return own === undefined ? { sure: [], possible: spec.items } : all(own ? [own] : []);
+      return own === undefined ? all(spec.items) : { sure: own ? [own] : [], possible: spec.items };
+    }
     case 'dict':
-      return (head.name ? spec.entries.get(head.name) : undefined) ?? [];
+      return all((head.name ? spec.entries.get(head.name) : undefined) ?? []);
     case 'perOutput':
-      return spec.items.length === count ? spec.items[index] : [];
+      return all(spec.items.length === count ? spec.items[index] : []);
     default:
-      return [];
+      return all([]);
   }
 }
 

@@ -303,7 +303,7 @@ function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
  * format measuring nothing (categorical_accuracy on integer labels): such a fix stays out of --fix.
  */
 function keepsMetricsRight(ctx: OutputContext, oldFormatMetrics: string[]): Fix['applicability'] {
-  return ctx.metrics.some((m) => oldFormatMetrics.includes(m.id)) ? 'unsafe' : 'safe';
+  return ctx.possibleMetrics.some((m) => oldFormatMetrics.includes(m.id)) ? 'unsafe' : 'safe';
 }
 
 function kl007(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {
@@ -365,7 +365,7 @@ function kl009(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | n
 function thresholdsLogits(ctx: OutputContext, binary: boolean): boolean {
   if (!binary) return false;
   const argmaxAccuracy = (ctx.head.units ?? 1) > 1 && (ctx.flavour.flavour === 'tf-keras2' || ctx.flavour.flavour === 'keras3');
-  return ctx.metrics.some((m) => {
+  return ctx.possibleMetrics.some((m) => {
     if (m.form === 'object' && /\b(?:threshold|thresholds|from_logits)\s*=/.test(m.node.text)) return false;
     return ['binary_accuracy', 'precision', 'recall', 'auc'].includes(m.id) || (m.id === 'accuracy' && !argmaxAccuracy);
   });
@@ -512,9 +512,10 @@ function kl013(ctx: OutputContext, metric: MetricInfo): Finding | null {
 function kl012(ctx: OutputContext): Finding | null {
   const { head, labels } = ctx;
   if (head.units === null || !labels || labels.classes === null || labels.ambiguousWidth) return null;
-  // A classifier's units are classes (also under a regression loss on class ids, KL010's case); an
-  // embedding trained by a triplet or contrastive loss (the file's own, or another library's) has its own width.
-  if (!ctx.loss || !(CROSSENTROPY_LOSSES.has(ctx.loss.id) || REGRESSION_LOSSES.has(ctx.loss.id))) return null;
+  // Class ids are no width: under a loss of the file's own or another library's (a triplet loss
+  // training an embedding) the units need not be classes. Only a classifier's loss (also a
+  // regression loss on class ids, KL010's case) says they are. One-hot labels have a width any loss must match.
+  if (labels.format !== 'onehot' && (!ctx.loss || !(CROSSENTROPY_LOSSES.has(ctx.loss.id) || REGRESSION_LOSSES.has(ctx.loss.id)))) return null;
   const n = labels.classes;
   let mismatch = false;
   if (labels.format === 'onehot') mismatch = head.units !== n;

@@ -102,6 +102,9 @@ describe('notebook analysis', () => {
     expect(keras3.flavour.flavour).toBe('keras3');
     expect(keras3.findings).toEqual([]);
     expect(analyzeNotebook(['%env TF_USE_LEGACY_KERAS=1', 'import tensorflow as tf']).result.flavour.flavour).toBe('tf-keras2');
+    // TF_USE_LEGACY_KERAS matters from TF 2.16 on, whose tf_keras reads 'Accuracy' as 'accuracy'.
+    const legacy = analyzeNotebook(['%env TF_USE_LEGACY_KERAS=1', model.replace('import keras', 'from tensorflow import keras')]).result;
+    expect(legacy.findings).toEqual([]);
   });
 
   it('a cell magic of another language hides nothing in the cells after it, and leaves no syntax error', () => {

@@ -146,7 +146,8 @@ export function resolveFlavour(setting: FlavourSetting | undefined, pins: Worksp
   const legacyGraphMode = code.legacyGraphMode;
   if (setting && setting !== 'auto') return { flavour: setting, source: 'setting', evidence: ['keras-lint flavour setting'], legacyGraphMode };
   if (pins && pins.flavour !== 'unknown') return { flavour: pins.flavour, source: 'workspace', evidence: pins.evidence, legacyGraphMode, lowercasesMetricNames: pins.lowercasesMetricNames === true };
-  if (code.flavour !== 'unknown') return { flavour: code.flavour, source: 'code', evidence: code.evidence, legacyGraphMode };
+  // The code shows tf-keras2 only by tf_keras or TF_USE_LEGACY_KERAS, both from TF 2.14 on: 'Accuracy' reads as 'accuracy' there.
+  if (code.flavour !== 'unknown') return { flavour: code.flavour, source: 'code', evidence: code.evidence, legacyGraphMode, lowercasesMetricNames: code.flavour === 'tf-keras2' };
   return { flavour: 'unknown', source: 'none', evidence: code.evidence, legacyGraphMode };
 }
 

@@ -487,7 +487,7 @@ function kl011(ctx: OutputContext, metric: MetricInfo): Finding | null {
   const capitalString = metric.form === 'string' && metric.id === 'accuracy' && metric.written !== 'accuracy' && metric.written !== 'acc';
   if (!exactClass && !capitalString) return null;
   if (capitalString && (!['keras2', 'tf-keras2', 'unknown'].includes(ctx.flavour.flavour) || ctx.flavour.lowercasesMetricNames)) return null;
-  // The tf_keras package starts at 2.14, long after 'Accuracy' became case-insensitive (2.6).
+  // The tf_keras package starts at 2.14, long after 'Accuracy' became case-insensitive (2.6), whatever decided the flavour.
   if (capitalString && [...ctx.style.imports.values()].some((path) => path === 'tf_keras' || path.startsWith('tf_keras.'))) return null;
   const replacement = explicitAccuracy(ctx);
   const what = exactClass

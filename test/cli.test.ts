@@ -1,5 +1,6 @@
 // The `keras-lint` CLI end to end: the built executable on real files, every format, exit codes,
 // notebooks, --fix, suppression and pyproject.toml configuration.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -371,6 +372,39 @@ describe('the code cache of the command line (bundleLoader.ts)', () => {
     expect(run.stdout).toBe(expected.stdout);
     expect(run.code).toBe(expected.code);
     expect(JSON.parse(run.stdout)).toHaveLength(EXPECTED_EXAMPLES.length);
+  });
+
+  it("a cache left next to a changed bundle of the same length, or damaged, is refused: the bundle's own code runs", () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'ok.py'), 'x = 1\n');
+    const dist = folder();
+    cpSync(join(REPO, 'dist', 'server'), dist, { recursive: true });
+    // V8 itself compares only the length: a same-length edit would run the cached (old) code.
+    const bundle = readFileSync(join(dist, 'cli.js'), 'utf8');
+    expect(bundle).toContain('All checks passed!');
+    writeFileSync(join(dist, 'cli.js'), bundle.replace('All checks passed!', 'ALL CHECKS PASSED!'));
+    const edited = keraslint(['check', '.', '-v'], dir, join(dist, 'main.js'));
+    expect(edited.stdout).toBe('ALL CHECKS PASSED!\n');
+    expect(codeCache(edited.stderr)).toBe('refused');
+    // Damaged bytes past the header (V8 checks no checksum: such a cache could abort the process).
+    writeFileSync(join(dist, 'cli.js'), bundle);
+    const cache = readFileSync(join(dist, 'cli.js.cache'));
+    for (let i = 64; i < cache.length; i += 97) cache[i] ^= 0x5a;
+    writeFileSync(join(dist, 'cli.js.cache'), cache);
+    const damaged = keraslint(['check', '.', '-v'], dir, join(dist, 'main.js'));
+    expect([damaged.code, damaged.stdout, codeCache(damaged.stderr)]).toEqual([0, 'All checks passed!\n', 'refused']);
+  });
+
+  it('only the build writes caches, and the worker argument is no command', () => {
+    const dist = folder();
+    cpSync(join(REPO, 'dist', 'server'), dist, { recursive: true });
+    const before = readFileSync(join(dist, 'cli.js.cache'));
+    const run = spawnSync(process.execPath, [join(dist, 'main.js'), 'rule', 'KL001'], { encoding: 'utf8', env: { ...process.env, KERAS_LINT_WRITE_CODE_CACHE: '1' } });
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dist, 'cli.js.cache')).equals(before)).toBe(true);
+    const worker = keraslint(['--keras-lint-check-worker'], folder(), join(dist, 'main.js'));
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toContain("unknown command '--keras-lint-check-worker'");
   });
 });
 

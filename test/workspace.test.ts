@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clearWorkspaceCaches, findWorkspacePins, loadProjectConfig, parseSettings } from '../server/src/workspace';
+import { affectsWorkspace, clearWorkspaceCaches, findWorkspacePins, loadProjectConfig, parseSettings } from '../server/src/workspace';
 import { analyzeText, initParser } from '../server/src/core/analyze';
 
 let root: string;
@@ -68,6 +68,20 @@ describe('findWorkspacePins', () => {
     writeFileSync(join(root, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = ["-r loop/c.txt"]\n');
     writeFileSync(join(root, 'loop', 'c.txt'), 'tensorflow==2.3.1\n');
     expect(findWorkspacePins(file)).toBeNull();
+  });
+
+  it('more includes than it follows (16, found or not) pin nothing; a change of a file read, or of a dependency file, affects the workspace', () => {
+    const chain: Record<string, string> = { 'src/train.py': '' };
+    for (let i = 0; i < 20; i++) chain[`reqs/r${i}.txt`] = i === 18 ? 'keras==3.0\n-r r19.txt\n' : `tensorflow==2.3.0\n-r r${i + 1}.txt\n`;
+    const file = project({ 'requirements.txt': '-r reqs/r0.txt\n', ...chain });
+    expect(findWorkspacePins(file)).toBeNull();
+    clearWorkspaceCaches();
+    const missing = project({ 'requirements.txt': `${Array.from({ length: 20 }, (_, i) => `-r missing${i}.txt`).join('\n')}\ntensorflow==2.3.0\n` });
+    expect(findWorkspacePins(missing)).toBeNull();
+    clearWorkspaceCaches();
+    writeFileSync(join(root, 'requirements.txt'), '-r reqs/r19.txt\n');
+    expect(findWorkspacePins(file)?.flavour).toBe('tf-keras2');
+    expect([join(root, 'reqs', 'r19.txt'), join(root, 'reqs', 'r18.txt'), join(root, 'pyproject.toml'), join(root, 'constraints', 'any.txt')].map(affectsWorkspace)).toEqual([true, false, true, false]);
   });
 
   it("a pin of TensorFlow 2.6 or later silences KL011 on the string 'Accuracy' (read as 'accuracy' there)", async () => {

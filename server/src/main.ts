@@ -14,15 +14,19 @@ import type * as LanguageServer from './lsp/main';
 
 const argv = process.argv.slice(2);
 const writeCacheAtExit = (write: () => void) => process.on('exit', write);
+/** A checking worker: started by `check` with CHECK_WORKER_ARGUMENT (typed by a user, it is an unknown command). */
+const isCheckWorker = () => argv[0] === CHECK_WORKER_ARGUMENT && !(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 try {
   if (argv[0] === 'server') (require('./lsp.js') as typeof LanguageServer).startStdioOrIpcServer();
-  else if (argv[0] === CHECK_WORKER_ARGUMENT) {
+  else if (isCheckWorker()) {
     const worker = loadBundle<typeof CheckWorker>(join(__dirname, 'checkWorker.js'), require, writeCacheAtExit);
     worker.exports.startCheckWorker(worker.codeCache);
   } else {
-    // Before the bundle is compiled: V8 takes a code cache only under the flags it was made with.
-    if (argv[0] === 'check') setFlagsFromString(CHECK_V8_FLAGS);
-    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, writeCacheAtExit);
+    // Before the bundle is compiled: V8 takes a code cache only under the flags it was made with
+    // (the caches are made by `check` runs, so other commands neither use nor write them).
+    const check = argv[0] === 'check';
+    if (check) setFlagsFromString(CHECK_V8_FLAGS);
+    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, check ? writeCacheAtExit : undefined);
     commandLine.exports.runCommandLine(argv, commandLine.codeCache);
   }
 } catch (error) {

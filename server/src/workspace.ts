@@ -3,7 +3,7 @@
 // `[tool.keras-lint]` table of its pyproject.toml. Shared by the CLI and the language server; the
 // analysis core never touches the disk.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { combinePins, flavourOfRequirement, lowercasesMetricNames } from './core/flavour';
 import { isRuleId } from './core/catalog';
@@ -34,12 +34,23 @@ const DEPENDENCY_FILES = /^(requirements[\w.-]*\.(txt|in)|pyproject\.toml|setup\
 // Keyed by the checked file's folder: every file of a folder shares its project, so the walk up the
 // parent folders happens once per folder, not once per file (or per keystroke).
 const pinsCache = new Map<string, WorkspacePins | null>();
+/** By project folder: folders of one project share its pins. */
+const projectPinsCache = new Map<string, WorkspacePins | null>();
 const configCache = new Map<string, LoadedConfig>();
+/** Every dependency file the cached pins were read from, included ones too (what a change must clear the caches for). */
+const filesRead = new Set<string>();
 
 /** Forget cached pins and configs (a dependency file or pyproject.toml changed). */
 export function clearWorkspaceCaches(): void {
   pinsCache.clear();
+  projectPinsCache.clear();
   configCache.clear();
+  filesRead.clear();
+}
+
+/** Whether a change of the file at `path` may change cached pins or settings: a dependency file or one they include. */
+export function affectsWorkspace(path: string): boolean {
+  return DEPENDENCY_FILES.test(basename(path)) || filesRead.has(resolve(path));
 }
 
 /**
@@ -50,7 +61,8 @@ export function findWorkspacePins(filePath: string): WorkspacePins | null {
   const folder = dirname(resolve(filePath));
   if (!pinsCache.has(folder)) {
     const dir = projectDir(folder);
-    pinsCache.set(folder, dir === null ? null : readPins(dir));
+    if (dir !== null && !projectPinsCache.has(dir)) projectPinsCache.set(dir, readPins(dir));
+    pinsCache.set(folder, dir === null ? null : (projectPinsCache.get(dir) ?? null));
   }
   return pinsCache.get(folder) ?? null;
 }
@@ -73,7 +85,12 @@ function readPins(dir: string): WorkspacePins | null {
     const text = safeRead(path);
     if (text === null) continue;
     const requirements = /\.toml$|^Pipfile$/i.test(name) ? tomlRequirements(text) : lineRequirements(text);
-    if (/\.(txt|in)$/i.test(name)) requirements.push(...includedRequirements(path, text, dir, new Set(readDirectly)));
+    if (/\.(txt|in)$/i.test(name)) {
+      const included = includedRequirements(path, text, dir, new Set(readDirectly), { left: MAX_INCLUDES });
+      // Includes past the limit were not read: pins that may be incomplete decide nothing.
+      if (included === null) return null;
+      requirements.push(...included);
+    }
     for (const { pkg, spec, from } of requirements) {
       const flavour = flavourOfRequirement(pkg, spec);
       if (flavour) found.push({ flavour, evidence: `${from ? `${name} → ${from}` : name} pins ${pkg}${spec}`, lowercasesMetricNames: lowercasesMetricNames(pkg, spec) });
@@ -84,27 +101,30 @@ function readPins(dir: string): WorkspacePins | null {
 
 /** pip's `-r FILE` / `-c FILE` (and long forms) in a requirements file: a URL is not followed. */
 const INCLUDE = /^\s*(?:-[rc]\s*|--(?:requirement|constraint)(?:\s*=\s*|\s+))(\S+)/i;
-/** How many files one requirements file's includes may read, all levels together (pip has none; a loop is cut by `seen`). */
-const MAX_INCLUDED_FILES = 16;
+/** How many includes one requirements file may follow, all levels together, found or not (pip has no limit; a loop is cut by `seen`). */
+const MAX_INCLUDES = 16;
 
 /**
  * The requirements of the files `text` (at `path`) includes, as pip reads them: relative to the
  * including file's folder. `from` names the included file relative to the project folder `dir`.
+ * Null when there are more includes than `budget` allows.
  */
-function includedRequirements(path: string, text: string, dir: string, seen: Set<string>, limit = seen.size + MAX_INCLUDED_FILES): Requirement[] {
+function includedRequirements(path: string, text: string, dir: string, seen: Set<string>, budget: { left: number }): Requirement[] | null {
   const out: Requirement[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = INCLUDE.exec(line.replace(/\s#.*$/, ''));
-    if (!m || /^[a-z][\w+.-]*:\/\//i.test(m[1]) || seen.size >= limit) continue;
+    if (!m || /^[a-z][\w+.-]*:\/\//i.test(m[1])) continue;
     const included = resolve(dirname(path), m[1]);
     if (seen.has(included)) continue;
+    if (budget.left-- <= 0) return null;
+    seen.add(included);
+    filesRead.add(included);
     const includedText = safeRead(included);
     if (includedText === null) continue;
-    seen.add(included);
+    const nested = includedRequirements(included, includedText, dir, seen, budget);
+    if (nested === null) return null;
     const name = relative(dir, included).split(sep).join('/');
-    for (const requirement of [...lineRequirements(includedText), ...includedRequirements(included, includedText, dir, seen, limit)]) {
-      out.push({ ...requirement, from: requirement.from ?? name });
-    }
+    for (const requirement of [...lineRequirements(includedText), ...nested]) out.push({ ...requirement, from: requirement.from ?? name });
   }
   return out;
 }

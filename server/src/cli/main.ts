@@ -1,6 +1,7 @@
 // The command line's process entry (bundled as dist/server/cli.js; main.ts dispatches to it):
 // runs `check` or `rule` with the process's streams and sets the exit code. The executable has set
 // the V8 flags of `check` already (processOptions.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeCacheUse } from '../bundleLoader';
 import { runCli } from './cli';
@@ -21,7 +22,9 @@ export function runCommandLine(argv: string[], codeCache: CodeCacheUse): void {
     process.exitCode = 2;
     return;
   }
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker: { script: join(__dirname, 'main.js'), argv: [CHECK_WORKER_ARGUMENT] } }).then(
+  // Workers start from the executable, which loads checkWorker.js: without that bundle (the .vsix ships none), no workers.
+  const worker = existsSync(join(__dirname, 'checkWorker.js')) ? { script: join(__dirname, 'main.js'), argv: [CHECK_WORKER_ARGUMENT] } : undefined;
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker }).then(
     (code) => {
       process.exitCode = code;
     },

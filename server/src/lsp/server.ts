@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { initParser } from '../core/analyze';
-import { clearWorkspaceCaches } from '../workspace';
+import { affectsWorkspace, clearWorkspaceCaches } from '../workspace';
 import { Checker } from './checker';
 import { CODE_ACTION_KINDS, codeActions } from './codeActions';
 import { ParsedDocuments } from './documents';
@@ -21,20 +21,18 @@ import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { saneNotebookSync } from './notebookSync';
 import { isCodeActionParams, isHoverParams, isInlayHintParams } from './params';
-import { SettingsStore } from './settings';
+import { filePathOf, SettingsStore } from './settings';
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Files whose change may change a project's settings or pinned Keras version: the dependency files
- * themselves, and files in a requirements/ folder, where their `-r` includes usually live
- * (requirements/base.txt). An include elsewhere is read again only on another change.
+ * Files whose change may change a project's settings or pinned Keras version: the dependency files,
+ * and any .txt or .in file, which a requirements file may include (`-r requirements/base.txt`,
+ * `-c constraints.txt`). A change re-checks only when it is one of those or a file the pins were
+ * read from (workspace.ts affectsWorkspace): a training log written to a .txt costs nothing.
  */
-const PROJECT_FILES = [
-  '**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml,requirements*.txt,requirements*.in}',
-  '**/requirements/**/*.{txt,in}',
-];
+const PROJECT_FILES = ['**/{pyproject.toml,setup.cfg,Pipfile,environment.yml,environment.yaml}', '**/*.{txt,in}'];
 
 /** Options a client may pass as `initializationOptions`. */
 interface InitializationOptions {
@@ -131,7 +129,9 @@ export function createServer(connection: Connection): { dispose(): void } {
     if (!settings.canPullConfiguration && pushed && typeof pushed === 'object') settings.initialSettings = pushed as Record<string, unknown>;
     recheck();
   }));
-  connection.onDidChangeWatchedFiles(guard('re-checking after a project file change', undefined, recheck));
+  connection.onDidChangeWatchedFiles(guard('re-checking after a project file change', undefined, (params) => {
+    if (params.changes.some((change) => affectsWorkspace(filePathOf(change.uri) ?? ''))) recheck();
+  }));
 
   docs.documents.onDidChangeContent(guard('scheduling a check', undefined, (e) => checker.schedule(e.document.uri)));
   docs.documents.onDidClose(guard('closing a document', undefined, (e) => checker.documentClosed(e.document.uri)));

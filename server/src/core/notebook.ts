@@ -39,6 +39,8 @@ export function maskIPythonSyntax(source: string): string {
   const blank = (text: string) => text.replace(/[^\r\n]/g, ' ');
   const cellMagic = /^\s*%%([\w.]*)/.exec(source);
   if (cellMagic && !PYTHON_CELL_MAGICS.has(cellMagic[1])) return blank(source);
+  // Most cells have no line IPython could read as its own: they need no scan.
+  if (!cellMagic && !MAY_HOLD_IPYTHON.test(source)) return source;
   const pieces = source.split(/(\r\n|\r|\n)/);
   const state: LineState = { depth: 0, quote: null, continued: false };
   let out = '';
@@ -59,6 +61,9 @@ export function maskIPythonSyntax(source: string): string {
  * reads as that setting. Other `%env` lines are blanked as any magic.
  */
 const ENV_MAGIC = /^([ \t]*)%env([ \t]+)(KERAS_BACKEND|TF_USE_LEGACY_KERAS)([ \t]*=[ \t]*|[ \t]+)(\w+)$/;
+
+/** A line that maskLogicalLine may change, wherever it is (the scan then tells whether it starts a logical line). */
+const MAY_HOLD_IPYTHON = /^[ \t]*[%!?]|^[ \t]*[\w.]+\?\??[ \t]*$|^[ \t]*[\w.[\], \t]+=[ \t]*[!%]/m;
 
 /** One line that starts a logical line, with its IPython syntax blanked (the line itself when it has none). */
 function maskLogicalLine(line: string, blank: (text: string) => string): string {

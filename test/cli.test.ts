@@ -406,6 +406,14 @@ describe('the code cache of the command line (bundleLoader.ts)', () => {
     expect(worker.code).toBe(2);
     expect(worker.stderr).toContain("unknown command '--keras-lint-check-worker'");
   });
+
+  it('with --enable-source-maps the bundle is loaded by Node itself (stack traces map to the sources), without the cache', () => {
+    const dir = folder(true);
+    const run = spawnSync(process.execPath, ['--enable-source-maps', join(REPO, 'bin', 'keras-lint.js'), 'check', '.', '-v', '--concurrency', '2'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(codeCache(run.stderr)).toBe('none, none');
+    expect(locations(run.stdout)).toEqual(EXPECTED_EXAMPLES.map((l) => l.replace('examples/', '')));
+  });
 });
 
 describe('rule', () => {

@@ -52,6 +52,8 @@ function readCache(file: string, bundle: Buffer): Buffer | null | undefined {
  * thread ends if the build's training run asks for it.
  */
 export function loadBundle<Exports>(file: string, requireNextToIt: NodeJS.Require, writeCache?: (write: () => void) => void): LoadedBundle<Exports> {
+  // Node maps stack traces through a bundle's source map only for what its own loader compiled.
+  if (process.sourceMapsEnabled) return { exports: requireNextToIt(file) as Exports, codeCache: 'none' };
   const cacheFile = `${file}.cache`;
   const bundle = readFileSync(file);
   const cachedData = readCache(cacheFile, bundle);

@@ -175,6 +175,29 @@ model.compile(loss='categorical_crossentropy')
   });
 });
 
+describe('fixes that would break other code of the file', () => {
+  it("a metric rename is unsafe when the file reads the metric's history key (a KeyError, a checkpoint that never saves)", () => {
+    const code = (extra: string) => `from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(10, activation='softmax')])
+model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['acc'])
+${extra}`;
+    const kl001 = (extra: string) => only(code(extra), 'KL001', { flavour: 'keras2' }).fixes[0].applicability;
+    expect(["history = model.fit(x, y)\nplt.plot(history.history['acc'])\n", "stop = EarlyStopping(monitor='val_acc')\n"].map(kl001)).toEqual(['unsafe', 'unsafe']);
+    expect(['', "other.compile(loss='mse', metrics=['acc'])\n"].map(kl001)).toEqual(['safe', 'safe']);
+  });
+
+  it('the sigmoid fix of Dense(1, softmax) is unsafe on a head trained on values (a regression loss, or labels known to be values)', () => {
+    const code = `from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.boston_housing.load_data()
+model = keras.Sequential([keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1, activation="softmax")])
+model.compile(loss="mse", optimizer="adam", metrics=["mae"])
+model.fit(x_train, y_train)
+`;
+    expect(only(code, 'KL004').fixes.map((f) => f.applicability)).toEqual(['unsafe']);
+  });
+});
+
 describe('KL005 categorical-loss-on-one-unit', () => {
   it('leaves the binary fix out of --fix when the labels are known values (boston_housing): not a classifier at all', () => {
     const code = `from keras.datasets import boston_housing\nfrom keras.models import Sequential\nfrom keras.layers import Dense\n(x, y), _ = boston_housing.load_data()\nmodel = Sequential([Dense(64, activation='relu'), Dense(1)])\nmodel.compile(loss='categorical_crossentropy', optimizer='adam')\nmodel.fit(x, y)\n`;

@@ -28,7 +28,7 @@ export function checkFacts(facts: ProgramFacts, style: FileStyle, flavour: Flavo
     }
   }
   for (const compile of facts.compiles) {
-    const contexts = outputContexts(compile, facts.fits, flavour, style, describe);
+    const contexts = outputContexts(compile, facts.compiles, facts.fits, flavour, style, describe);
     for (const context of contexts) {
       for (const f of checkOutput(context)) found.add(f, { context });
       hints.push(...hintsFor(context));

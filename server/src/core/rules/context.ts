@@ -27,11 +27,13 @@ export interface OutputContext {
   where(offset: number): string;
 }
 
-export function outputContexts(compile: CompileCall, fits: FitCall[], flavour: FlavourInfo, style: FileStyle, where: (offset: number) => string): OutputContext[] {
+export function outputContexts(compile: CompileCall, compiles: readonly CompileCall[], fits: FitCall[], flavour: FlavourInfo, style: FileStyle, where: (offset: number) => string): OutputContext[] {
   if (!compile.model) return [];
   // A fit that ran before this compile trained with an earlier loss (a notebook that recompiles
-  // after changing its labels): its labels say nothing about this one.
-  const modelFits = fits.filter((f) => f.model === compile.model && f.order > compile.order);
+  // after changing its labels), and one after the model's next compile trains with that one's:
+  // their labels say nothing about this one.
+  const next = Math.min(...compiles.filter((c) => c.model === compile.model && c.order > compile.order).map((c) => c.order));
+  const modelFits = fits.filter((f) => f.model === compile.model && f.order > compile.order && f.order < next);
   // A Sequential trains the layers it has when fit: layers added after the last fit (a Softmax to
   // export probabilities) are not what this loss was used with. Fits that saw different layers: unknown.
   const trainedLayers = new Set(modelFits.length ? modelFits.map((f) => f.layerCount) : [compile.layerCount]);

@@ -269,7 +269,9 @@ function manyClasses(ctx: OutputContext): boolean {
  * classes (cifar10 on Dense(1, activation='softmax')) want more units (KL012).
  */
 export function binaryHeadFixesChecked(findings: Finding[], contexts: readonly OutputContext[]): Finding[] {
-  const manyClassHeads = contexts.filter(manyClasses).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
+  // A head trained on values (a regression loss, or labels known to be values) wants no sigmoid either: maybe a linear head.
+  const notBinary = (c: OutputContext) => manyClasses(c) || c.labels?.format === 'continuous' || (!!c.loss && REGRESSION_LOSSES.has(c.loss.id));
+  const manyClassHeads = contexts.filter(notBinary).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
   if (manyClassHeads.length === 0) return findings;
   return findings.map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? withUnsafeFixes(f) : f));
 }
@@ -462,9 +464,21 @@ function metricFix(ctx: OutputContext, metric: MetricInfo, replacement: string, 
   // An earlier item of the same kind (`'accuracy'` before `'acc'`) gets the same replacement.
   const index = ctx.metrics.findIndex((other) => other.node.id === metric.node.id);
   const present = ctx.metrics.some((other, i) => other.node.id !== metric.node.id && (other.id === id || (i < index && other.id === metric.id && other.form === metric.form)));
-  if (!present) return fix(title, edits);
+  if (!present) return fix(title, edits, readsHistoryKey(ctx, metric) ? 'unsafe' : 'safe');
   if (metric.node.parent?.type !== 'list') return null;
   return fix(`Remove ${metric.form === 'string' ? `'${metric.written}'` : metric.written} (${replacement} is already measured)`, [deleteArgument(metric.node, ctx.style.text)]);
+}
+
+/**
+ * Whether the file names the string metric's history key elsewhere (`history.history['acc']`,
+ * `monitor='val_acc'`): a renamed metric logs under its new name, and those would find nothing
+ * (a KeyError, a checkpoint that never saves).
+ */
+function readsHistoryKey(ctx: OutputContext, metric: MetricInfo): boolean {
+  if (metric.form !== 'string') return false;
+  const name = metric.written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // `'val_acc'` anywhere; `'acc'` as a subscript or a monitor (another metrics list naming it is no read).
+  return new RegExp(`(["'])val_${name}\\1|(?:[\\w\\])]\\s*\\[\\s*|monitor\\s*=\\s*)(["'])${name}\\2`).test(ctx.style.text);
 }
 
 function capitalise(text: string): string {

@@ -92,6 +92,7 @@ describe('notebook analysis', () => {
     expect(timeit.findings).toEqual([]);
     // %run loads the script's names into the notebook: the labels may have been replaced.
     expect(maskIPythonSyntax('%run preprocess.py')).toBe('exec(____________)');
+    expect(maskIPythonSyntax('%store -r y_train')).toBe('exec(___________)');
     expect(analyzeNotebook([load, '%run preprocess.py', train('categorical_crossentropy')]).result.findings).toEqual([]);
   });
 

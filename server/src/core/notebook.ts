@@ -72,8 +72,8 @@ function maskLogicalLine(line: string, blank: (text: string) => string): string 
     const [, indent, space, name, separator, value] = env;
     return `${indent}${'_'.repeat(space.length)}env_${name}${' '.repeat(separator.length - 1)}=${value}`;
   }
-  // `%run script.py` leaves the script's names in the notebook: what it binds is not known.
-  const run = /^([ \t]*)%run\b.*$/.exec(line);
+  // `%run script.py` leaves the script's names in the notebook, `%store -r` restores saved ones: what they bind is not known.
+  const run = /^([ \t]*)%(?:run|store[ \t]+-r)\b.*$/.exec(line);
   if (run && line.length - run[1].length >= 7) return `${run[1]}exec(${'_'.repeat(line.length - run[1].length - 6)})`;
   const timed = /^([ \t]*(?:[\w.[\], \t]+=[ \t]*)?)(%time[ \t]+)(\S.*)$/.exec(line);
   if (timed) return timed[1] + blank(timed[2]) + timed[3];

@@ -33,6 +33,9 @@ const MAX_INLINE_CALLS = 400;
 const MAX_INLINE_CALLS_PER_RUN = 20_000;
 const MAX_LITERAL_ITEMS = 1000;
 
+/** Modules whose star import binds only their own API, never a script's data (see slice.ts, which joins on the others). */
+export const LIBRARY_MODULE = /^(?:keras|tensorflow|tf_keras|numpy|pandas|sklearn|scipy|matplotlib|seaborn|torch|math|os|sys|random|typing)(?:\.|$)/;
+
 const PYTHON_BUILTINS = new Set(['len', 'range', 'print', 'int', 'float', 'str', 'list', 'dict', 'tuple', 'set', 'max', 'min', 'sum', 'abs', 'round', 'open', 'zip', 'enumerate', 'sorted', 'isinstance', 'super', 'type', 'getattr', 'setattr', 'map', 'filter', 'exec', 'execfile']);
 
 export class Interpreter implements Library {
@@ -311,6 +314,8 @@ export class Interpreter implements Library {
   }
 
   private execImport(node: SyntaxNode, scope: Scope): void {
+    // `from prep import *` of the project's own module may rebind any name (a library's may not).
+    if (node.namedChildren.some((c) => c?.type === 'wildcard_import') && !LIBRARY_MODULE.test(node.childForFieldName('module_name')?.text ?? '')) this.forgetModuleVariables();
     for (const [local, path] of importBindings(node)) {
       scope.vars.set(local, { k: 'module', path });
       if (scope === this.facts.moduleScope) this.facts.imports.set(local, path);

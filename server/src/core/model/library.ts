@@ -522,6 +522,10 @@ function application(lib: Library, args: CallArgs, node: SyntaxNode): Value {
 // ---- methods on values -----------------------------------------------------------------------
 
 export function callMethod(lib: Library, object: Value, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {
+  if (runsUnseenCode(method, args, fnNode)) {
+    lib.forgetModuleVariables();
+    return UNKNOWN;
+  }
   if (CHANGING_METHODS.has(method) && !changedEntryByEntry(lib, object, method, args)) lib.markChanged(object);
   const model = modelOf(object);
   if (object.k === 'instance') {
@@ -568,6 +572,15 @@ export function callMethod(lib: Library, object: Value, method: string, args: Ca
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * Code the analysis cannot see rebinding the module's names: a notebook's `%run` / `%store -r` as
+ * nbconvert writes them (`get_ipython().run_line_magic('run', 'prep.py')`), and `globals().update(...)`.
+ */
+function runsUnseenCode(method: string, args: CallArgs, fnNode: SyntaxNode | null): boolean {
+  if (method === 'run_line_magic' || method === 'magic') return /^\s*(?:run|store)\b/.test(strOf(args.positional[0]?.value) ?? '');
+  return method === 'update' && /^(?:globals|vars)\(\s*\)$/.test(fnNode?.childForFieldName('object')?.text ?? '');
 }
 
 function modelMethod(lib: Library, model: ModelObj, method: string, args: CallArgs, node: SyntaxNode, fnNode: SyntaxNode | null): Value {

@@ -15,7 +15,7 @@
 // path) is not split: whether what follows it runs depends on it. Whether a statement ends the run
 // does not depend on values, so the interpreter can tell by running it alone.
 import type { SyntaxNode } from '../syntax';
-import { Interpreter } from './interpreter';
+import { Interpreter, LIBRARY_MODULE } from './interpreter';
 
 export interface TopStatement {
   node: SyntaxNode;
@@ -54,7 +54,12 @@ const MENTIONS_IMPORT = /\bimport\b/;
  * too much costs speed only, but not `"activation"` strings (Keras Tuner's hp.Choice("activation")
  * would join every file that uses it, and a keystroke would re-run the whole module).
  */
-const JOINS_ALL = /\.\s*activation\b(?!\s*\()|\bsetattr\b|\bexec(?:file)?\b/;
+const JOINS_ALL = /\.\s*activation\b(?!\s*\()|\bsetattr\b|\bexec(?:file)?\b|\brun_line_magic\b|\b(?:globals|vars)\s*\(\s*\)\s*\.\s*update\b/;
+/** `from prep import *` of a module that is no library, anywhere in the statement (Interpreter.execImport forgets the module's variables). */
+function starImportsOwnModule(text: string): boolean {
+  for (const m of text.matchAll(/\bfrom\s+([\w.]+)\s+import\s*\*/g)) if (!LIBRARY_MODULE.test(m[1])) return true;
+  return false;
+}
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
@@ -378,7 +383,7 @@ export function statementNames(statement: TopStatement, hasError: boolean): Stat
     trigger: MAY_HAVE_FINDINGS.test(text),
     mayStop: !DEFINITIONS.has(node.type) && STOPPERS.test(text),
     mentionsImport: MENTIONS_IMPORT.test(text),
-    joinsAll: JOINS_ALL.test(text),
+    joinsAll: JOINS_ALL.test(text) || starImportsOwnModule(text),
   };
 }
 

@@ -185,6 +185,9 @@ ${extra}`;
     const kl001 = (extra: string) => only(code(extra), 'KL001', { flavour: 'keras2' }).fixes[0].applicability;
     expect(["history = model.fit(x, y)\nplt.plot(history.history['acc'])\n", "stop = EarlyStopping(monitor='val_acc')\n"].map(kl001)).toEqual(['unsafe', 'unsafe']);
     expect(['', "other.compile(loss='mse', metrics=['acc'])\n"].map(kl001)).toEqual(['safe', 'safe']);
+    // Keras 2.2 logs metrics=['accuracy'] as 'acc'.
+    const accuracy = only(code("checkpoint = ModelCheckpoint('best.h5', monitor='val_acc')\n").replace("metrics=['acc']", "metrics=['accuracy']"), 'KL001', { flavour: 'keras2' });
+    expect(accuracy.fixes[0].applicability).toBe('unsafe');
   });
 
   it('the sigmoid fix of Dense(1, softmax) is unsafe on a head trained on values (a regression loss, or labels known to be values)', () => {

@@ -476,7 +476,8 @@ function metricFix(ctx: OutputContext, metric: MetricInfo, replacement: string, 
  */
 function readsHistoryKey(ctx: OutputContext, metric: MetricInfo): boolean {
   if (metric.form !== 'string') return false;
-  const name = metric.written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Old Keras logs 'accuracy' as 'acc': either key may be the one read.
+  const name = metric.id === 'accuracy' ? '(?:acc|accuracy)' : metric.written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // `'val_acc'` anywhere; `'acc'` as a subscript or a monitor (another metrics list naming it is no read).
   return new RegExp(`(["'])val_${name}\\1|(?:[\\w\\])]\\s*\\[\\s*|monitor\\s*=\\s*)(["'])${name}\\2`).test(ctx.style.text);
 }

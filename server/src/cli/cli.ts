@@ -1,7 +1,7 @@
 // `keras-lint check` and `keras-lint rule`: the command line on the analysis core, for CI. Exit
 // codes follow Ruff: 0 clean, 1 problems found (or a file could not be checked), 2 usage error
 // (or a report that cannot be written).
-import { accessSync, constants, existsSync, lstatSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { version } from '../../../package.json';
 import { initParser } from '../core/analyze';
@@ -19,7 +19,7 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   cwd: string;
-  /** How to start a checking worker thread (parallel.ts); without it, files are checked on this thread only. */
+  /** How to start a checking worker thread (parallel.ts); without it (a build without the worker bundle: the .vsix ships none), files are checked on this thread only. */
   worker?: WorkerEntry;
   /** Whether this thread's bundle was compiled from its code cache (bundleLoader.ts); unknown when run from sources. */
   codeCache?: CodeCacheUse;
@@ -71,8 +71,7 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   // Date.now, not performance.now: the global `performance` loads node:perf_hooks (~2 ms of every check).
   const started = Date.now();
   const tasks = files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix }));
-  // A build without the worker bundle (the .vsix ships none) checks on this thread.
-  const workers = io.worker && existsSync(io.worker.script) ? workerCount(args.concurrency, files) : 0;
+  const workers = io.worker ? workerCount(args.concurrency, files) : 0;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
   let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];

@@ -5,12 +5,11 @@ import type { Flavour, FlavourInfo, FlavourSetting, WorkspacePins } from './type
 
 /** The flavour one pinned requirement implies, or null when the pin spans flavours or names no Keras. */
 export function flavourOfRequirement(pkg: string, spec: string): Flavour | null {
-  const name = pkg.toLowerCase().replace(/[-_.]+/g, '-');
-  if (name === 'tf-keras') return 'tf-keras2';
-  if (name !== 'keras' && !TENSORFLOW_PACKAGES.has(name)) return null;
-  const versions = pinnedVersions(spec);
-  if (!versions) return null;
-  const flavours = new Set(versions.map((v) => (name === 'keras' ? kerasFlavour(v) : tensorflowFlavour(v))));
+  const requirement = kerasRequirement(pkg, spec);
+  if (!requirement) return null;
+  if (requirement.name === 'tf-keras') return 'tf-keras2';
+  if (!requirement.versions) return null;
+  const flavours = new Set(requirement.versions.map((v) => (requirement.name === 'keras' ? kerasFlavour(v) : tensorflowFlavour(v))));
   return flavours.size === 1 ? [...flavours][0] : null;
 }
 
@@ -19,11 +18,16 @@ export function flavourOfRequirement(pkg: string, spec: string): Flavour | null 
  * 'Accuracy' became 'accuracy' in tf.keras 2.6 (and Keras 2.6, its alias); tf_keras starts at 2.14.
  */
 export function lowercasesMetricNames(pkg: string, spec: string): boolean {
+  const requirement = kerasRequirement(pkg, spec);
+  if (requirement?.name === 'tf-keras') return true;
+  return !!requirement?.versions && requirement.versions.every(([major, minor]) => major > 2 || (major === 2 && minor >= 6));
+}
+
+/** A requirement on Keras, tf_keras or TensorFlow: its normalised name and the versions it can select (null: not pinned); null for any other package. */
+function kerasRequirement(pkg: string, spec: string): { name: string; versions: Version[] | null } | null {
   const name = pkg.toLowerCase().replace(/[-_.]+/g, '-');
-  if (name === 'tf-keras') return true;
-  if (name !== 'keras' && !TENSORFLOW_PACKAGES.has(name)) return false;
-  const versions = pinnedVersions(spec);
-  return !!versions && versions.every(([major, minor]) => major > 2 || (major === 2 && minor >= 6));
+  if (name !== 'tf-keras' && name !== 'keras' && !TENSORFLOW_PACKAGES.has(name)) return null;
+  return { name, versions: pinnedVersions(spec) };
 }
 
 const TENSORFLOW_PACKAGES = new Set(['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu', 'tensorflow-macos', 'tensorflow-intel', 'tf-nightly']);

@@ -36,7 +36,6 @@ interface LineState {
  * the script's names land in the notebook, so what they held before is unknown after it.
  */
 export function maskIPythonSyntax(source: string): string {
-  const blank = (text: string) => text.replace(/[^\r\n]/g, ' ');
   const cellMagic = /^\s*%%([\w.]*)/.exec(source);
   if (cellMagic && !PYTHON_CELL_MAGICS.has(cellMagic[1])) return blank(source);
   // Most cells have no line IPython could read as its own: they need no scan.
@@ -48,7 +47,7 @@ export function maskIPythonSyntax(source: string): string {
     const line = pieces[i];
     const atStart = state.depth === 0 && state.quote === null && !state.continued;
     let python = line;
-    if (atStart) python = i === 0 && cellMagic ? blank(line) : maskLogicalLine(line, blank);
+    if (atStart) python = i === 0 && cellMagic ? blank(line) : maskLogicalLine(line);
     out += python + (pieces[i + 1] ?? '');
     scanLine(python, state);
   }
@@ -65,8 +64,13 @@ const ENV_MAGIC = /^([ \t]*)%env([ \t]+)(KERAS_BACKEND|TF_USE_LEGACY_KERAS)([ \t
 /** A line that maskLogicalLine may change, wherever it is (the scan then tells whether it starts a logical line). */
 const MAY_HOLD_IPYTHON = /^[ \t]*[%!?]|^[ \t]*[\w.]+\?\??[ \t]*$|^[ \t]*[\w.[\], \t]+=[ \t]*[!%]/m;
 
+/** Spaces for every character but line breaks. */
+function blank(text: string): string {
+  return text.replace(/[^\r\n]/g, ' ');
+}
+
 /** One line that starts a logical line, with its IPython syntax blanked (the line itself when it has none). */
-function maskLogicalLine(line: string, blank: (text: string) => string): string {
+function maskLogicalLine(line: string): string {
   const env = ENV_MAGIC.exec(line);
   if (env) {
     const [, indent, space, name, separator, value] = env;

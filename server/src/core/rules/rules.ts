@@ -255,12 +255,16 @@ function knownBinary(ctx: OutputContext): boolean {
 }
 
 function binaryFixApplicability(ctx: OutputContext): Fix['applicability'] {
-  // Labels known to be values (boston_housing) are no classes at all: a classifier's loss is a guess.
-  return manyClasses(ctx) || ctx.labels?.format === 'continuous' ? 'unsafe' : 'safe';
+  return notBinary(ctx) ? 'unsafe' : 'safe';
 }
 
-function manyClasses(ctx: OutputContext): boolean {
-  return ctx.labels?.classes != null && ctx.labels.classes > 2;
+/**
+ * Whether the output is surely no binary problem: labels of more than two classes want more units
+ * (KL012); values to predict (labels known to be values such as boston_housing's, or a regression
+ * loss) want no classifier at all, maybe a linear head.
+ */
+function notBinary(ctx: OutputContext): boolean {
+  return (ctx.labels?.classes != null && ctx.labels.classes > 2) || ctx.labels?.format === 'continuous' || (!!ctx.loss && REGRESSION_LOSSES.has(ctx.loss.id));
 }
 
 /**
@@ -269,11 +273,9 @@ function manyClasses(ctx: OutputContext): boolean {
  * classes (cifar10 on Dense(1, activation='softmax')) want more units (KL012).
  */
 export function binaryHeadFixesChecked(findings: Finding[], contexts: readonly OutputContext[]): Finding[] {
-  // A head trained on values (a regression loss, or labels known to be values) wants no sigmoid either: maybe a linear head.
-  const notBinary = (c: OutputContext) => manyClasses(c) || c.labels?.format === 'continuous' || (!!c.loss && REGRESSION_LOSSES.has(c.loss.id));
-  const manyClassHeads = contexts.filter(notBinary).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
-  if (manyClassHeads.length === 0) return findings;
-  return findings.map((f) => (f.ruleId === 'KL004' && manyClassHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? withUnsafeFixes(f) : f));
+  const notBinaryHeads = contexts.filter(notBinary).flatMap((c) => [c.head.dense?.call, c.head.softmaxOnOneUnit?.node]);
+  if (notBinaryHeads.length === 0) return findings;
+  return findings.map((f) => (f.ruleId === 'KL004' && notBinaryHeads.some((n) => n && n.startIndex <= f.span.start && f.span.end <= n.endIndex) ? withUnsafeFixes(f) : f));
 }
 
 function kl006(ctx: OutputContext, loss: LossInfo, arg: SyntaxNode): Finding | null {

@@ -54,6 +54,8 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'server', 'src', 'lsp', 'main.ts')], outfile: join(root, 'dist', 'server', 'lsp.js') }),
   // The worker threads of `keras-lint check` (server/src/cli/parallel.ts): the checker without the language server.
   build({ ...common, entryPoints: [join(root, 'server', 'src', 'cli', 'checkWorker.ts')], outfile: join(root, 'dist', 'server', 'checkWorker.js') }),
+  // The helper thread that parses half of a big script (server/src/cli/splitHelper.ts).
+  build({ ...common, entryPoints: [join(root, 'server', 'src', 'cli', 'partWorker.ts')], outfile: join(root, 'dist', 'server', 'partWorker.js') }),
   build({
     ...common,
     entryPoints: [join(root, 'client', 'src', 'extension.ts')],

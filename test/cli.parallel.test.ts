@@ -37,7 +37,7 @@ ${body}`,
 }
 
 describe('check on worker threads, when a worker fails', () => {
-  const expected = () => tasks.map(checkFile);
+  const expected = () => tasks.map((task) => checkFile(task));
 
   it('a worker that dies holding a claimed file: this thread checks that file too', async () => {
     const dies = standIn('dies', 'claim(); claim(); process.exit(3);');

@@ -348,6 +348,53 @@ describe('check on several threads (--concurrency)', () => {
   });
 });
 
+describe('a big script parsed in two parts, the second on a helper thread (splitHelper.ts)', () => {
+  const helped = (stderr: string) => /parsed in two parts with a helper thread: (\d+);/.exec(stderr)?.[1];
+  /** A 6,000-line generated script (~230 KB, above SPLIT_MIN_SIZE) with the benchmark's mistakes, plus `extra`. */
+  function bigScript(extra = ''): string {
+    const dir = folder();
+    writeFileSync(join(dir, 'big.py'), script(rng(21), 6000) + extra);
+    return dir;
+  }
+
+  it.each(['text', 'json', 'sarif'])('gives the %s report of a run on one thread', (format) => {
+    const dir = bigScript();
+    const split = keraslint(['check', 'big.py', '-v', '--format', format], dir);
+    const single = keraslint(['check', 'big.py', '-v', '--format', format, '--concurrency', 'off'], dir);
+    expect(helped(split.stderr)).toBe('1');
+    expect(helped(single.stderr)).toBeUndefined();
+    expect(split.stdout).toBe(single.stdout);
+    expect(split.code).toBe(1);
+    expect(single.code).toBe(1);
+    // Findings on both sides of the middle: the second part was analysed, after the first.
+    if (format === 'json') {
+      const lines = (JSON.parse(split.stdout) as { location: { row: number } }[]).map((f) => f.location.row);
+      expect(Math.min(...lines)).toBeLessThan(3000);
+      expect(Math.max(...lines)).toBeGreaterThan(3000);
+    }
+  });
+
+  it('parses a script with a syntax error whole, with the same report', () => {
+    const dir = bigScript('model.compile(loss=\n');
+    const split = keraslint(['check', 'big.py', '-v'], dir);
+    const single = keraslint(['check', 'big.py', '-v', '--concurrency', 'off'], dir);
+    expect(helped(split.stderr)).toBe('0');
+    expect(split.stdout).toBe(single.stdout);
+    expect(split.stderr.replace(/^keras-lint: checked .*\n/m, '')).toBe(single.stderr.replace(/^keras-lint: checked .*\n/m, ''));
+    expect(split.stderr).toContain('big.py: syntax errors; checked the parts that parse');
+  });
+
+  it('has no helper for notebooks, small scripts, or a run with checking workers', () => {
+    const dir = bigScript();
+    writeFileSync(join(dir, 'big.ipynb'), notebook(rng(22), 6000));
+    expect(helped(keraslint(['check', 'big.ipynb', '-v'], dir).stderr)).toBeUndefined();
+    expect(helped(keraslint(['check', join(EXAMPLES, 'good_models.py'), '-v'], dir).stderr)).toBeUndefined();
+    const withWorkers = keraslint(['check', '.', '-v', '--concurrency', '2'], dir);
+    expect(helped(withWorkers.stderr)).toBeUndefined();
+    expect(withWorkers.stdout).toBe(keraslint(['check', '.', '--concurrency', 'off'], dir).stdout);
+  });
+});
+
 describe('the code cache of the command line (bundleLoader.ts)', () => {
   const codeCache = (stderr: string) => /; code cache: ([a-z, ]+)\)/.exec(stderr)?.[1];
 

@@ -6,14 +6,20 @@
 // the checking threads of `check` (cli/parallel.ts) start this file too, with CHECK_WORKER_ARGUMENT.
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { existsSync } from 'node:fs';
 import { loadBundle } from './bundleLoader';
+import { helperScript, namesBigScript, startHelperThread } from './cli/helperThread';
 import type * as CheckWorker from './cli/checkWorker';
 import type * as CommandLine from './cli/main';
-import { CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
+import { BASELINE_WASM_UNDONE, CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
 import type * as LanguageServer from './lsp/main';
 
 const argv = process.argv.slice(2);
-const writeCacheAtExit = (write: () => void) => process.on('exit', write);
+const writeCacheAtExit = (write: () => void) =>
+  process.on('exit', () => {
+    setFlagsFromString(BASELINE_WASM_UNDONE);
+    write();
+  });
 /** A checking worker: started by `check` with CHECK_WORKER_ARGUMENT (typed by a user, it is an unknown command). */
 const isCheckWorker = () => argv[0] === CHECK_WORKER_ARGUMENT && !(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 try {
@@ -26,8 +32,10 @@ try {
     // (the caches are made by `check` runs, so other commands neither use nor write them).
     const check = argv[0] === 'check';
     if (check) setFlagsFromString(CHECK_V8_FLAGS);
+    // A thread takes ~0.1 s to start: the helper that parses half of a big script starts before the bundle loads.
+    const helperThread = check && namesBigScript(argv.slice(1)) && existsSync(helperScript(__dirname)) ? startHelperThread(helperScript(__dirname)) : undefined;
     const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, check ? writeCacheAtExit : undefined);
-    commandLine.exports.runCommandLine(argv, commandLine.codeCache);
+    commandLine.exports.runCommandLine(argv, commandLine.codeCache, helperThread);
   }
 } catch (error) {
   process.stderr.write(`keras-lint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -1,5 +1,6 @@
 // Checks (and with --fix, fixes) the files of one `keras-lint check` run: one outcome per file, a
 // file that cannot be read or parsed becoming an error outcome instead of stopping the run.
+import type { OtherPart } from '../core/splitParse';
 import type { AnalysisOptions } from '../core/types';
 import { fixSource, sourceText, writeAtomically } from './fix';
 import { checkSource, readSource, SourceError, type LocatedFinding } from './source';
@@ -15,7 +16,8 @@ export interface FileTask {
   fix: boolean;
 }
 
-export function checkFile(task: FileTask): FileOutcome {
+/** `split`: see checkSource. */
+export function checkFile(task: FileTask, split?: (text: string) => OtherPart | undefined): FileOutcome {
   try {
     let source = readSource(task.path);
     let fixed = 0;
@@ -27,7 +29,7 @@ export function checkFile(task: FileTask): FileOutcome {
         fixed = outcome.applied;
       }
     }
-    const checked = checkSource(source, task.options);
+    const checked = checkSource(source, task.options, split);
     return { kind: 'checked', findings: checked.findings, hasSyntaxErrors: checked.hasSyntaxErrors, fixed };
   } catch (error) {
     if (!(error instanceof SourceError) && !isFsError(error)) throw error;
@@ -36,8 +38,8 @@ export function checkFile(task: FileTask): FileOutcome {
 }
 
 /** Checks every task in order, on this thread (parallel.ts spreads them over threads); initParser() must have resolved. */
-export function checkFiles(tasks: FileTask[]): FileOutcome[] {
-  return tasks.map(checkFile);
+export function checkFiles(tasks: FileTask[], split?: (text: string) => OtherPart | undefined): FileOutcome[] {
+  return tasks.map((task) => checkFile(task, split));
 }
 
 function isFsError(error: unknown): boolean {

@@ -4,14 +4,18 @@
 import { accessSync, constants, lstatSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { version } from '../../../package.json';
-import { initParser } from '../core/analyze';
+import { setFlagsFromString } from 'node:v8';
+import { compileParserWasm, initParser } from '../core/parser';
 import type { CodeCacheUse } from '../bundleLoader';
 import type { AnalysisOptions } from '../core/types';
 import { findWorkspacePins, loadProjectConfig, type LoadedConfig } from '../workspace';
 import { parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args';
 import { discoverFiles } from './discover';
 import { checkFiles, type FileOutcome } from './checkFiles';
-import { checkInParallel, workerCount, type WorkerEntry } from './parallel';
+import { checkInParallel, fileSizes, workerCount, type WorkerEntry } from './parallel';
+import { BASELINE_WASM_FLAG, BASELINE_WASM_MAX_BYTES_PER_THREAD } from './processOptions';
+import { startHelperThread, type HelperThread } from './helperThread';
+import { splitHelps, SplitHelper } from './splitHelper';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
 
@@ -23,6 +27,10 @@ export interface CliIo {
   worker?: WorkerEntry;
   /** Whether this thread's bundle was compiled from its code cache (bundleLoader.ts); unknown when run from sources. */
   codeCache?: CodeCacheUse;
+  /** The script of the helper thread that parses big scripts in two parts (splitHelper.ts); without it (the .vsix ships none), no helper. */
+  helperScript?: string;
+  /** That helper, started early by the executable; stopped when not used. */
+  helperThread?: HelperThread;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -55,8 +63,6 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
     io.stderr.write(`keras-lint: error: cannot write the report to ${args.outputFile}: ${unwritable}\n`);
     return 2;
   }
-  // The parser's wasm compiles on V8's background threads while this one looks for the files.
-  const parser = initParser();
   const configs = new ConfigReporter(io);
   const { files, errors } = discoverFiles(args.paths.length ? args.paths : ['.'], io.cwd, (path) => configs.excludes(path));
   if (reportPath && files.some((file) => samePath(file, reportPath))) {
@@ -71,18 +77,28 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   // Date.now, not performance.now: the global `performance` loads node:perf_hooks (~2 ms of every check).
   const started = Date.now();
   const tasks = files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix }));
-  const workers = io.worker ? workerCount(args.concurrency, files) : 0;
+  const sizes = fileSizes(files);
+  const workers = io.worker ? workerCount(args.concurrency, sizes) : 0;
+  const splitting = io.helperScript !== undefined && workers === 0 && splitHelps(args.concurrency, files, sizes);
+  if (!splitting) void io.helperThread?.worker.terminate();
+  // Not with checking workers: they load their bundle with its code cache after this, and V8 refuses a cache under other flags.
+  if (workers === 0 && sizes.reduce((sum, size) => sum + size, 0) / (splitting ? 2 : 1) <= BASELINE_WASM_MAX_BYTES_PER_THREAD) setFlagsFromString(BASELINE_WASM_FLAG);
+  // Compiled once, on V8's background threads; the other threads get the compiled modules.
+  const parserWasm = compileParserWasm().catch(() => null);
+  const parser = initParser(parserWasm);
+  const helper = splitting ? new SplitHelper(io.helperThread ?? startHelperThread(io.helperScript!), parserWasm) : null;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
   let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];
-  if (workers > 0) ({ outcomes, filesPerThread, codeCacheOfWorkers } = await checkInParallel(tasks, io.worker!, workers, parser));
+  if (workers > 0) ({ outcomes, filesPerThread, codeCacheOfWorkers } = await checkInParallel(tasks, io.worker!, workers, parser, parserWasm));
   else {
     await parser;
-    outcomes = checkFiles(tasks);
+    outcomes = checkFiles(tasks, helper ? (text) => helper.otherPart(text) : undefined);
+    void helper?.close();
   }
   if (args.verbose) {
     const threads = filesPerThread.length;
-    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Date.now() - started} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')}; code cache: ${[io.codeCache, ...codeCacheOfWorkers].map((use) => use ?? 'unknown').join(', ')})\n`);
+    io.stderr.write(`keras-lint: checked ${files.length} file${files.length === 1 ? '' : 's'} in ${Date.now() - started} ms on ${threads} thread${threads === 1 ? '' : 's'} (files per thread: ${filesPerThread.join(', ')}; ${helper ? `parsed in two parts with a helper thread: ${helper.used}; ` : ''}code cache: ${[io.codeCache, ...codeCacheOfWorkers].map((use) => use ?? 'unknown').join(', ')})\n`);
   }
   outcomes.forEach((outcome, i) => {
     const path = files[i];

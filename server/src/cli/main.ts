@@ -5,9 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeCacheUse } from '../bundleLoader';
 import { runCli } from './cli';
+import { helperScript, type HelperThread } from './helperThread';
 import { CHECK_WORKER_ARGUMENT } from './processOptions';
 
-export function runCommandLine(argv: string[], codeCache: CodeCacheUse): void {
+/** `helperThread`: started by the executable for a `check` of a big script (helperThread.ts). */
+export function runCommandLine(argv: string[], codeCache: CodeCacheUse, helperThread?: HelperThread): void {
   // A reader that stops early (`keras-lint check | head`) is no error; a full disk is one line, not a stack.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return;
@@ -24,7 +26,8 @@ export function runCommandLine(argv: string[], codeCache: CodeCacheUse): void {
   }
   // Workers start from the executable, which loads checkWorker.js: without that bundle (the .vsix ships none), no workers.
   const worker = existsSync(join(__dirname, 'checkWorker.js')) ? { script: join(__dirname, 'main.js'), argv: [CHECK_WORKER_ARGUMENT] } : undefined;
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker }).then(
+  const helper = helperScript(__dirname);
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker, helperScript: existsSync(helper) ? helper : undefined, helperThread }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { CodeCacheUse } from '../bundleLoader';
-import { initParser } from '../core/parser';
+import { initParser, type ParserWasm } from '../core/parser';
 import { checkFile, type FileOutcome, type FileTask } from './checkFiles';
 
 /**
@@ -30,22 +30,35 @@ export interface WorkerJob {
   claims: SharedArrayBuffer;
 }
 
+/**
+ * What a worker gets first: this thread's compiled parser wasm, which it instantiates instead of
+ * compiling its own (null: it compiles its own). Posted once compiled, so workers start before.
+ */
+export interface ParserMessage {
+  kind: 'wasm';
+  wasm: ParserWasm | null;
+}
+
 type Reply = { kind: 'outcome'; index: number; outcome: FileOutcome } | { kind: 'crash'; error: string } | { kind: 'done'; codeCache?: CodeCacheUse };
 
-/** Worker threads to start besides this one: `threads` asked for in all, or under 'auto' one per spare core when the input is big enough. */
-export function workerCount(threads: number | 'auto', files: readonly string[]): number {
-  if (threads !== 'auto') return Math.max(0, Math.min(threads - 1, files.length - 1));
-  const cores = availableParallelism();
-  if (cores < 2 || files.length < 2) return 0;
-  let bytes = 0;
-  for (const file of files) {
+/** The size of each file in bytes (0 for one that cannot be read: it is reported when it is checked). */
+export function fileSizes(files: readonly string[]): number[] {
+  return files.map((file) => {
     try {
-      bytes += statSync(file).size;
+      return statSync(file).size;
     } catch {
-      // reported when it is checked
+      return 0;
     }
-  }
-  return Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS, files.length - 1, Math.floor(bytes / AUTO_BYTES_PER_WORKER)));
+  });
+}
+
+/** Worker threads to start besides this one: `threads` asked for in all, or under 'auto' one per spare core when the input (`sizes`, of each file) is big enough. */
+export function workerCount(threads: number | 'auto', sizes: readonly number[]): number {
+  if (threads !== 'auto') return Math.max(0, Math.min(threads - 1, sizes.length - 1));
+  const cores = availableParallelism();
+  if (cores < 2 || sizes.length < 2) return 0;
+  const bytes = sizes.reduce((sum, size) => sum + size, 0);
+  return Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS, sizes.length - 1, Math.floor(bytes / AUTO_BYTES_PER_WORKER)));
 }
 
 /** What a parallel check gives: an outcome per file, and how many files each thread checked (this one first). */
@@ -56,8 +69,8 @@ export interface ParallelRun {
   codeCacheOfWorkers: (CodeCacheUse | undefined)[];
 }
 
-/** `parser`: this thread's initParser(), started by the caller. */
-export async function checkInParallel(tasks: FileTask[], entry: WorkerEntry, workers: number, parser: Promise<unknown>): Promise<ParallelRun> {
+/** `parser`: this thread's initParser(), started by the caller; `parserWasm`: the wasm it compiles, for the workers. */
+export async function checkInParallel(tasks: FileTask[], entry: WorkerEntry, workers: number, parser: Promise<unknown>, parserWasm: Promise<ParserWasm | null> = Promise.resolve(null)): Promise<ParallelRun> {
   const outcomes: (FileOutcome | undefined)[] = new Array(tasks.length);
   const filesPerThread = new Array<number>(workers + 1).fill(0);
   const codeCacheOfWorkers = new Array<CodeCacheUse | undefined>(workers).fill(undefined);
@@ -68,6 +81,7 @@ export async function checkInParallel(tasks: FileTask[], entry: WorkerEntry, wor
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   // Started before this thread waits for its own parser: their start overlaps the rest of its loading.
   const pool = Array.from({ length: workers }, () => new Worker(entry.script, { argv: entry.argv, workerData: { tasks, claims } satisfies WorkerJob }));
+  void parserWasm.then((wasm) => pool.forEach((worker) => worker.postMessage({ kind: 'wasm', wasm } satisfies ParserMessage)));
   const finished = pool.map(
     (worker, i) =>
       new Promise<void>((resolve) => {
@@ -103,11 +117,15 @@ export async function checkInParallel(tasks: FileTask[], entry: WorkerEntry, wor
   return { outcomes: outcomes as FileOutcome[], filesPerThread, codeCacheOfWorkers };
 }
 
-/** The worker's side: claims files until none is left, replying with each outcome, then 'done' (with `codeCache`, how its bundle was compiled). */
-export async function serveChecks(job: WorkerJob, port: { postMessage(reply: Reply): void }, codeCache?: CodeCacheUse): Promise<void> {
+/**
+ * The worker's side: once it has the parser (ParserMessage), claims files until none is left,
+ * replying with each outcome, then 'done' (with `codeCache`, how its bundle was compiled).
+ */
+export async function serveChecks(job: WorkerJob, port: { postMessage(reply: Reply): void; once(event: 'message', listener: (message: ParserMessage) => void): unknown }, codeCache?: CodeCacheUse): Promise<void> {
   const next = new Int32Array(job.claims);
   try {
-    await initParser();
+    const { wasm } = await new Promise<ParserMessage>((resolve) => port.once('message', resolve));
+    await initParser(wasm ?? undefined);
     for (let index = Atomics.add(next, 0, 1); index < job.tasks.length; index = Atomics.add(next, 0, 1)) {
       port.postMessage({ kind: 'outcome', index, outcome: checkFile(job.tasks[index]) });
     }

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { analyzeNotebook, analyzeText } from '../core/analyze';
 import { LineIndex } from '../core/lineIndex';
 import { locateInCell, parseIpynb, type VirtualNotebook } from '../core/notebook';
+import type { OtherPart } from '../core/splitParse';
 import { isSuppressed, noqaLineAround } from '../core/suppression';
 import type { AnalysisOptions, Finding, Span } from '../core/types';
 
@@ -107,10 +108,13 @@ export interface CheckedSource {
   hasSyntaxErrors: boolean;
 }
 
-/** Analyses a source and drops `# noqa`-suppressed findings. */
-export function checkSource(source: Source, options: AnalysisOptions): CheckedSource {
+/**
+ * Analyses a source and drops `# noqa`-suppressed findings. `split`: a helper thread to parse the
+ * second part of a big script (cli/splitHelper.ts), when it takes the script.
+ */
+export function checkSource(source: Source, options: AnalysisOptions, split?: (text: string) => OtherPart | undefined): CheckedSource {
   if (source.kind === 'python') {
-    const result = analyzeText(source.text, options);
+    const result = analyzeText(source.text, options, undefined, undefined, split?.(source.text));
     const index = new LineIndex(source.text);
     const locate = (offset: number): Place => ({ cell: null, location: toLocation(source.text, index, offset) });
     const noqaRow = (f: Finding) => locate(noqaLineAround(source.text, f.span.start).start).location.row;

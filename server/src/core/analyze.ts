@@ -4,14 +4,18 @@ import type { Tree } from 'web-tree-sitter';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { LineIndex } from './lineIndex';
 import { joinCells, locateInCell, type VirtualNotebook } from './notebook';
+import type { OtherPart } from './splitParse';
 import type { AnalysisOptions, AnalysisResult } from './types';
 
 export { DocumentAnalyzer } from './documentAnalyzer';
 export { initParser } from './parser';
 
-/** Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of `text`. */
-export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string): AnalysisResult {
-  return new DocumentAnalyzer({ reuse: false }).analyze(text, options, tree, where);
+/**
+ * Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of
+ * `text`, or `otherPart` when another thread parses the text's second part (splitParse.ts).
+ */
+export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string, otherPart?: OtherPart): AnalysisResult {
+  return new DocumentAnalyzer({ reuse: false }).analyze(text, options, tree, where, [], otherPart);
 }
 
 /**

@@ -2,12 +2,13 @@
 import type { Tree } from 'web-tree-sitter';
 import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
-import { Interpreter, moduleImports } from './model/interpreter';
+import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
 import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
-import { parsePython, withLineFeeds } from './parser';
+import { parsePython, parsePythonRange, withLineFeeds } from './parser';
 import { commonPrefixLength, commonSuffixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle, lineEndingOf, type LineEnding } from './rules/edits';
+import type { OtherPart } from './splitParse';
 import { withSyntax, type SyntaxNode } from './syntax';
 import type { AnalysisOptions, AnalysisResult, FlavourInfo, Span } from './types';
 
@@ -61,8 +62,12 @@ export class DocumentAnalyzer {
     this.reuse = options.reuse ?? true;
   }
 
-  /** `cellJoins`: for a notebook's joined cells, the offsets of the line breaks that join them (no fix may take one). */
-  analyze(written: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string, cellJoins: readonly number[] = []): AnalysisResult {
+  /**
+   * `cellJoins`: for a notebook's joined cells, the offsets of the line breaks that join them (no
+   * fix may take one). `otherPart`: a thread that parses the text from otherPart.start on
+   * (splitParse.ts); used by an analyzer that reuses nothing, when there is no `tree`.
+   */
+  analyze(written: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string, cellJoins: readonly number[] = [], otherPart?: OtherPart): AnalysisResult {
     const joins = new Set(cellJoins);
     // Every line scan (and the tree: parsePython reads the text alike) sees "\n" line ends only; offsets stay.
     const text = withLineFeeds(written);
@@ -74,12 +79,16 @@ export class DocumentAnalyzer {
       this.forget();
       return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
     }
+    const describe = where ?? lineDescriber(text);
+    if (otherPart && !tree && !this.reuse) {
+      this.forget();
+      const result = this.analyzeInParts(text, eol, joins, flavour, describe, options, otherPart);
+      if (result) return result;
+    }
     const ownTree = tree ? null : parsePython(text);
     try {
       // Nothing of the tree outlives the analysis: results hold offsets and strings only.
       return withSyntax(tree ?? ownTree!, text, (root) => {
-        let lines: LineIndex | null = null;
-        const describe = where ?? ((offset: number) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`);
         // A document opened and never edited needs nothing remembered: from its second version on, it does.
         const change = this.reuse && this.versions++ > 0 ? new TextChange(this.previousText, text) : null;
         const slice = change ? sliceModule(root, text, this.rememberedNames(change), this.grouping) : null;
@@ -132,10 +141,34 @@ export class DocumentAnalyzer {
 
   /** The whole module, as one program (what slicing must equal, and what a module that cannot be split gets). */
   private runAll(text: string, eol: LineEnding, joins: ReadonlySet<number>, root: SyntaxNode, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
-    const statements = root.namedChildren.filter((n): n is SyntaxNode => !!n);
-    const facts = new Interpreter().run(statements);
-    const style = fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), statements.filter((n) => !IMPORTS.has(n.type)), facts.imports, eol, joins);
-    return checkFacts(facts, style, flavour, describe);
+    const statements = root.namedChildren;
+    return checkModule(new Interpreter().run(statements), statements, text, eol, joins, flavour, describe);
+  }
+
+  /**
+   * The whole module as runAll runs it, parsed in two parts (splitParse.ts): this thread parses
+   * the first and runs its statements while another parses the second. Null when a part has a
+   * syntax error: the cut may then not be a statement boundary, and the module is parsed whole.
+   */
+  private analyzeInParts(text: string, eol: LineEnding, joins: ReadonlySet<number>, flavour: FlavourInfo, describe: (offset: number) => string, options: AnalysisOptions, otherPart: OtherPart): AnalysisResult | null {
+    const firstTree = parsePythonRange(text, 0, otherPart.start);
+    try {
+      if (firstTree.rootNode.hasError) return null;
+      return withSyntax(firstTree, text, (root, syntax) => {
+        const interpreter = new Interpreter();
+        const first = root.namedChildren;
+        const stopped = interpreter.runStatements(first);
+        const second = otherPart.take();
+        if (!second || second.hasError) return null;
+        syntax.appendPart(second);
+        const statements = syntax.root.namedChildren;
+        if (!stopped) interpreter.runStatements(statements.slice(first.length));
+        const outcome = checkModule(interpreter.finishRun(), statements, text, eol, joins, flavour, describe);
+        return { ...finish(outcome, options), flavour, hasSyntaxErrors: false };
+      });
+    } finally {
+      firstTree.delete();
+    }
   }
 
   /** The groups of statements that can have findings: remembered ones moved, the others run. */
@@ -181,6 +214,18 @@ export class DocumentAnalyzer {
     this.keysByStart = locate ? new Map() : new Map([...remembered].map(([key, group]) => [group.extents[0].start, key]));
     return merged;
   }
+}
+
+/** The findings of a module's run. */
+function checkModule(facts: ProgramFacts, statements: readonly SyntaxNode[], text: string, eol: LineEnding, joins: ReadonlySet<number>, flavour: FlavourInfo, describe: (offset: number) => string): Outcome {
+  const style = fileStyle(text, statements.filter((n) => IMPORTS.has(n.type)), statements.filter((n) => !IMPORTS.has(n.type)), facts.imports, eol, joins);
+  return checkFacts(facts, style, flavour, describe);
+}
+
+/** "line N" of an offset, for messages that name another place in a file. */
+function lineDescriber(text: string): (offset: number) => string {
+  let lines: LineIndex | null = null;
+  return (offset) => `line ${(lines ??= new LineIndex(text)).position(offset).line + 1}`;
 }
 
 /** The cells' text without the breaks that join them (a cell's last "\r" and a join are no "\r\n"). */

@@ -38,19 +38,53 @@ function grammarWasmPath(): string {
   ]);
 }
 
-/** Initialises the parser runtime and the grammar; safe to call many times. */
-export function initParser(): Promise<Language> {
+/** The two wasm modules the parser runs, compiled: a thread can hand them to others (cli/parallel.ts). */
+export interface ParserWasm {
+  runtime: WebAssembly.Module;
+  grammar: WebAssembly.Module;
+}
+
+/** Starts compiling the runtime's and the grammar's wasm (on V8's background threads); rejects when a file cannot be read or compiled. */
+export function compileParserWasm(): Promise<ParserWasm> {
+  try {
+    const runtime = WebAssembly.compile(readFileSync(runtimeWasmPath()));
+    const grammar = WebAssembly.compile(readFileSync(grammarWasmPath()));
+    return Promise.all([runtime, grammar]).then(([r, g]) => ({ runtime: r, grammar: g }));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Initialises the parser runtime and the grammar; safe to call many times (the first call decides).
+ * `compiled`: the two wasm modules, compiled already (by this thread or another); without them
+ * (or when they failed), the files are read and compiled here.
+ */
+export function initParser(compiled?: Promise<ParserWasm | null> | ParserWasm | null): Promise<Language> {
   ready ??= (async () => {
-    const wasm = runtimeWasmPath();
-    const moduleObject: Record<string, unknown> = { locateFile: () => wasm };
+    const wasm = compiled ? await Promise.resolve(compiled).catch(() => null) : null;
+    const runtimeWasm = wasm ? null : runtimeWasmPath();
+    const moduleObject: Record<string, unknown> = wasm ? { instantiateWasm: instantiateFrom(wasm.runtime) } : { locateFile: () => runtimeWasm };
     await Parser.init(moduleObject);
     runtime = moduleObject;
     // Bytes, not a path: given a path, web-tree-sitter reads it through a dynamic import of fs/promises,
     // which code compiled by bundleLoader.ts cannot make (and which costs a module load).
-    python = await Language.load(readFileSync(grammarWasmPath()));
+    python = wasm ? Language.loadSync(wasm.grammar) : await Language.load(readFileSync(grammarWasmPath()));
     return python;
   })();
   return ready;
+}
+
+/**
+ * Emscripten's hook for a module compiled elsewhere: it gets the imports and wants the instance.
+ * Instantiated synchronously (nothing is left to compile): an error then fails Parser.init, where
+ * an asynchronous one would leave it waiting.
+ */
+function instantiateFrom(module: WebAssembly.Module) {
+  return (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void): Record<string, never> => {
+    receive(new WebAssembly.Instance(module, imports), module);
+    return {};
+  };
 }
 
 /** The loaded Python grammar; initParser() must have resolved. */
@@ -76,6 +110,22 @@ export function parsePython(text: string, oldTree?: Tree | null): Tree {
     sharedParser.setLanguage(pythonLanguage());
   }
   const tree = sharedParser.parse(withLineFeeds(text), oldTree ?? null);
+  if (!tree) throw new Error('keras-lint: tree-sitter returned no tree');
+  return tree;
+}
+
+/**
+ * Parses only text[start, end) of Python source (as withLineFeeds reads it): the rest is left out,
+ * and the tree's offsets and rows are the whole text's (splitParse.ts parses a module in parts).
+ */
+export function parsePythonRange(text: string, start: number, end: number): Tree {
+  const source = withLineFeeds(text);
+  if (!sharedParser) {
+    sharedParser = new Parser();
+    sharedParser.setLanguage(pythonLanguage());
+  }
+  const range = { startIndex: start, endIndex: end, startPosition: pointAt(source, start), endPosition: pointAt(source, end) };
+  const tree = sharedParser.parse(source, null, { includedRanges: [range] });
   if (!tree) throw new Error('keras-lint: tree-sitter returned no tree');
   return tree;
 }

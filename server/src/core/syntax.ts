@@ -46,18 +46,19 @@ export function activeCopy(): CopyKind {
  * is deleted.
  */
 export class SyntaxTree implements NodeColumns {
-  readonly root: SyntaxNode;
+  // The root and the columns change only when appendPart adds the module's other part.
+  root: SyntaxNode;
   private readonly language: Language;
-  readonly typeIds: Uint16Array;
-  readonly fieldIds: Uint16Array;
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
-  readonly parents: Int32Array;
+  typeIds: Uint16Array;
+  fieldIds: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  parents: Int32Array;
   /** One past the last descendant of each node. */
-  readonly subtreeEnds: Int32Array;
-  readonly flags: Uint8Array;
+  subtreeEnds: Int32Array;
+  flags: Uint8Array;
   /** Of each top-level node: 0, nothing more known; ERRORS_READ, its hasError; COPIED, its subtree. */
-  private readonly copied: Uint8Array;
+  private copied: Uint8Array;
   /** Whether each type id is a named one (ERROR too); a language fact, so no per-node call. */
   private readonly namedTypes: Uint8Array;
   /** The name of each type id, internalized (see typeNamesOf). */
@@ -82,14 +83,15 @@ export class SyntaxTree implements NodeColumns {
     const rootHasError = rootNode.hasError;
     const buffer = columnsFor(count, pooled);
     this.columns = pooled ? buffer : null;
-    this.starts = new Int32Array(buffer, 0, count);
-    this.ends = new Int32Array(buffer, count * 4, count);
-    this.parents = new Int32Array(buffer, count * 8, count);
-    this.subtreeEnds = new Int32Array(buffer, count * 12, count);
-    this.typeIds = new Uint16Array(buffer, count * 16, count);
-    this.fieldIds = new Uint16Array(buffer, count * 18, count);
-    this.flags = new Uint8Array(buffer, count * 20, count);
-    this.copied = new Uint8Array(buffer, count * 21, count);
+    const columns = columnsIn(buffer, count);
+    this.starts = columns.starts;
+    this.ends = columns.ends;
+    this.parents = columns.parents;
+    this.subtreeEnds = columns.subtreeEnds;
+    this.typeIds = columns.typeIds;
+    this.fieldIds = columns.fieldIds;
+    this.flags = columns.flags;
+    this.copied = columns.copied;
     this.namedTypes = namedTypesOf(this.language);
     this.typeNames = typeNamesOf(this.language);
     this.topLevel = this.copier.copyTopLevel(this, count);
@@ -99,6 +101,51 @@ export class SyntaxTree implements NodeColumns {
       this.copied[top] = 0; // a pooled buffer holds the last tree's values
       this.markNamed(top);
     }
+    this.root = this.node(0);
+  }
+
+  /**
+   * The whole tree, copied, in a buffer of its own (which can be transferred to another thread):
+   * what a thread that parsed part of a module gives the thread that analyses it (splitParse.ts).
+   */
+  copiedPart(): CopiedPart {
+    if (this.columns) throw new Error('keras-lint: a pooled tree is not handed on');
+    this.copyAll();
+    return { columns: this.starts.buffer as ArrayBuffer, count: this.starts.length, hasError: this.hasError(0) };
+  }
+
+  /**
+   * Appends the top-level nodes of `part` (copiedPart() of a tree of the same text, parsed from
+   * where this tree's part ends) after this tree's own, renumbered as the whole module's tree
+   * numbers them: this tree then reads as the tree of the whole text.
+   */
+  appendPart(part: CopiedPart): void {
+    const own = this.starts.length;
+    const total = own + part.count - 1; // the part's module node is not appended
+    const theirs = columnsIn(part.columns, part.count);
+    const buffer = columnsFor(total, this.columns !== null);
+    const merged = columnsIn(buffer, total);
+    const shift = own - 1;
+    for (const key of ['starts', 'ends', 'typeIds', 'fieldIds', 'flags', 'copied'] as const) {
+      (merged[key] as Int32Array).set(this[key].subarray(0, own) as Int32Array);
+      (merged[key] as Int32Array).set(theirs[key].subarray(1) as Int32Array, own);
+    }
+    merged.parents.set(this.parents.subarray(0, own));
+    merged.subtreeEnds.set(this.subtreeEnds.subarray(0, own));
+    for (let i = 1; i < part.count; i++) {
+      const parent = theirs.parents[i];
+      merged.parents[i + shift] = parent === 0 ? 0 : parent + shift;
+      merged.subtreeEnds[i + shift] = theirs.subtreeEnds[i] + shift;
+      if (parent === 0) {
+        merged.copied[i + shift] = COPIED;
+        this.topLevel.push(i + shift);
+      }
+    }
+    merged.subtreeEnds[0] = total;
+    merged.ends[0] = theirs.ends[0];
+    merged.flags[0] |= theirs.flags[0] & HAS_ERROR;
+    if (this.columns) this.columns = buffer;
+    ({ starts: this.starts, ends: this.ends, parents: this.parents, subtreeEnds: this.subtreeEnds, typeIds: this.typeIds, fieldIds: this.fieldIds, flags: this.flags, copied: this.copied } = merged);
     this.root = this.node(0);
   }
 
@@ -245,6 +292,27 @@ export class SyntaxTree implements NodeColumns {
     }
     return low;
   }
+}
+
+/** A tree copied whole (SyntaxTree.copiedPart): its columns' buffer, its node count, and whether it has a syntax error. */
+export interface CopiedPart {
+  columns: ArrayBuffer;
+  count: number;
+  hasError: boolean;
+}
+
+/** The columns of `count` nodes laid out in `buffer`. */
+function columnsIn(buffer: ArrayBuffer, count: number) {
+  return {
+    starts: new Int32Array(buffer, 0, count),
+    ends: new Int32Array(buffer, count * 4, count),
+    parents: new Int32Array(buffer, count * 8, count),
+    subtreeEnds: new Int32Array(buffer, count * 12, count),
+    typeIds: new Uint16Array(buffer, count * 16, count),
+    fieldIds: new Uint16Array(buffer, count * 18, count),
+    flags: new Uint8Array(buffer, count * 20, count),
+    copied: new Uint8Array(buffer, count * 21, count),
+  };
 }
 
 /** Bytes per node: starts, ends, parents, subtree ends (4 each), type and field ids (2 each), flags, copied. */
@@ -423,10 +491,10 @@ export function readTree(tree: Tree, text: string): SyntaxNode {
  * Runs `use` on a copy of `tree` made in the pooled buffer, which is released afterwards: what
  * `use` returns must hold no node (offsets and strings only).
  */
-export function withSyntax<T>(tree: Tree, text: string, use: (root: SyntaxNode) => T): T {
+export function withSyntax<T>(tree: Tree, text: string, use: (root: SyntaxNode, syntax: SyntaxTree) => T): T {
   const syntax = new SyntaxTree(tree, text, true);
   try {
-    return use(syntax.root);
+    return use(syntax.root, syntax);
   } finally {
     syntax.release();
   }

@@ -68,6 +68,15 @@ export class Interpreter implements Library {
 
   /** Runs top-level statements in order: a whole module, or the groups of it that can matter (slice.ts). */
   run(statements: readonly SyntaxNode[]): ProgramFacts {
+    this.runStatements(statements);
+    return this.finishRun();
+  }
+
+  /**
+   * Runs top-level statements after those run so far (a module parsed in parts runs part by part);
+   * true when one of them ended the module's run (`sys.exit()`), so no more may run.
+   */
+  runStatements(statements: readonly SyntaxNode[]): boolean {
     const scope = this.facts.moduleScope;
     const frame: Frame = { returns: [] };
     this.nesting++;
@@ -76,11 +85,16 @@ export class Interpreter implements Library {
         // Each top-level statement gets its own inlining budget: what it finds must not depend on
         // how many other statements ran before it (a group is analysed alone or with the module).
         this.inlineCalls = 0;
-        if (this.execStatement(statement, scope, frame) === 'stop') break;
+        if (this.execStatement(statement, scope, frame) === 'stop') return true;
       }
+      return false;
     } finally {
       this.nesting--;
     }
+  }
+
+  /** After the module's statements: runs the functions and methods nothing called, and gives the facts. */
+  finishRun(): ProgramFacts {
     // Functions nobody in this file calls (a train() run from elsewhere, a Keras Tuner
     // build_model(hp)) are still checked, with unknown arguments.
     this.runningUncalled = true;

@@ -1,0 +1,51 @@
+// Starting the helper thread of cli/splitHelper.ts, kept apart so that the executable (main.ts)
+// can start it before it loads the command line's bundle: a thread takes ~0.1 s to start, which
+// would otherwise be spent while this thread already parses. Small on purpose: main.ts bundles it.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MessagePort, Worker } from 'node:worker_threads';
+
+/** Scripts from this size on (characters, or bytes on disk) are parsed in two parts when a core is spare. */
+export const SPLIT_MIN_SIZE = 128 * 1024;
+
+/** A started helper: the worker, this thread's end of its channel, and the state they share (splitHelper.ts's PartsJob). */
+export interface HelperThread {
+  worker: Worker;
+  port: MessagePort;
+  state: SharedArrayBuffer;
+}
+
+/** The helper's script in `folder` (dist/server/): partWorker.ts's bundle. */
+export function helperScript(folder: string): string {
+  return join(folder, 'partWorker.js');
+}
+
+export function startHelperThread(script: string): HelperThread {
+  const { Worker, MessageChannel } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { port1, port2 } = new MessageChannel();
+  const state = new SharedArrayBuffer(8);
+  const worker = new Worker(script, { workerData: { port: port2, state }, transferList: [port2] });
+  // It holds no work of its own: the process ends when this thread does.
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1, state };
+}
+
+/**
+ * A guess from `check`'s arguments, before they are parsed: whether they name a script big enough
+ * to be parsed in two parts, with a spare core and no --concurrency (splitHelper.ts's splitHelps
+ * decides). A wrong guess costs a thread started and stopped.
+ */
+export function namesBigScript(args: readonly string[]): boolean {
+  const { availableParallelism } = require('node:os') as typeof import('node:os');
+  if (availableParallelism() < 2 || args.some((arg) => arg.startsWith('--concurrency'))) return false;
+  return args.some((arg) => {
+    if (arg.startsWith('-') || arg.toLowerCase().endsWith('.ipynb')) return false;
+    try {
+      const stat = statSync(arg, { throwIfNoEntry: false });
+      return stat !== undefined && stat.isFile() && stat.size >= SPLIT_MIN_SIZE;
+    } catch {
+      return false; // a symlink loop, a folder it may not read: reported when checked
+    }
+  });
+}

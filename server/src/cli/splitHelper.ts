@@ -1,0 +1,133 @@
+// The helper thread of a `check` that runs on one thread and has a big script: it parses the second
+// part of each big module while this thread parses and runs the first (core/splitParse.ts). It is
+// a checking worker (checkWorker.ts) started with a job of its own. This thread waits for a part
+// synchronously, the analysis being synchronous: Atomics.wait on a counter the helper bumps after
+// each answer, and receiveMessageOnPort to take the answer. A helper that fails or never answers
+// costs time only: the module is then parsed whole here.
+import type { MessagePort } from 'node:worker_threads';
+import { withLineFeeds, type ParserWasm } from '../core/parser';
+import { parsePart, splitPoint, type CopiedPart, type OtherPart } from '../core/splitParse';
+import { SPLIT_MIN_SIZE, type HelperThread } from './helperThread';
+
+/** What the helper is started with (its workerData). */
+export interface PartsJob {
+  /** The helper's end of the channel requests and answers go through. */
+  port: MessagePort;
+  /** Int32 [0]: the id of the last request answered; [1]: the helper's life (LIFE). */
+  state: SharedArrayBuffer;
+}
+
+type Request = { kind: 'wasm'; wasm: ParserWasm | null } | { kind: 'part'; id: number; text: string; start: number };
+type Answer = { id: number; part: CopiedPart | null };
+
+/** The helper's life, in PartsJob.state[1]. */
+const enum Life {
+  NotStarted = 0,
+  Serving = 1,
+  Exited = 2,
+}
+/** Longest wait for a helper to start (it takes ~0.1 s): one whose script failed to load never says so. */
+const START_LIMIT_MS = 10_000;
+/** Longest wait for a part: a minute, plus a second per 100,000 characters (a slow machine's parse). */
+const waitLimit = (characters: number) => 60_000 + characters / 100;
+
+/**
+ * Whether a run on this thread alone (no checking workers) gets a helper: under `auto`, with a
+ * spare core, when a script is big enough to be parsed in parts. Notebooks are parsed whole.
+ */
+export function splitHelps(threads: number | 'auto', files: readonly string[], sizes: readonly number[]): boolean {
+  const { availableParallelism } = require('node:os') as typeof import('node:os');
+  return threads === 'auto' && availableParallelism() >= 2 && files.some((file, i) => sizes[i] >= SPLIT_MIN_SIZE && !file.toLowerCase().endsWith('.ipynb'));
+}
+
+export class SplitHelper {
+  private readonly port: MessagePort;
+  private readonly state: Int32Array;
+  private lastId = 0;
+  /** Whether the helper has been sent the parser: until then it can answer nothing, and this thread must not wait for it. */
+  private sentParser = false;
+  /** How many modules the helper parsed a part of without a syntax error (`check -v` says so). */
+  used = 0;
+
+  /** `parserWasm`: this thread's compiled parser, sent on when ready (the helper waits for it; null: it compiles its own). */
+  constructor(
+    private readonly thread: HelperThread,
+    parserWasm: Promise<ParserWasm | null>,
+  ) {
+    this.port = thread.port;
+    this.state = new Int32Array(thread.state);
+    void parserWasm.then((wasm) => {
+      this.port.postMessage({ kind: 'wasm', wasm } satisfies Request);
+      this.sentParser = true;
+    });
+  }
+
+  /** The second part of `text` for the helper to parse, when `text` is big enough and has a place to cut (and the helper has the parser). */
+  otherPart(text: string): OtherPart | undefined {
+    if (text.length < SPLIT_MIN_SIZE || !this.sentParser) return undefined;
+    const start = splitPoint(withLineFeeds(text));
+    if (start === null) return undefined;
+    const id = ++this.lastId;
+    this.port.postMessage({ kind: 'part', id, text, start } satisfies Request);
+    return { start, take: () => this.take(id, text.length) };
+  }
+
+  /** Waits for the answer to request `id`. Parts are taken in the order they were asked for, so answers to earlier requests were not wanted (their analysis parsed the module whole): they are dropped. */
+  private take(id: number, characters: number): CopiedPart | null {
+    const { receiveMessageOnPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const asked = Date.now();
+    const deadline = asked + waitLimit(characters);
+    for (;;) {
+      const answered = Atomics.load(this.state, 0);
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        const answer = received.message as Answer;
+        if (answer.id !== id) continue;
+        if (answer.part && !answer.part.hasError) this.used++;
+        return answer.part;
+      }
+      const now = Date.now();
+      const life = Atomics.load(this.state, 1) as Life;
+      if (life === Life.Exited || now >= deadline || (life === Life.NotStarted && now - asked > START_LIMIT_MS)) return null;
+      const left = deadline - now;
+      Atomics.wait(this.state, 0, answered, Math.min(left, 100));
+    }
+  }
+
+  close(): Promise<number> {
+    return this.thread.worker.terminate();
+  }
+}
+
+/** The helper's side: once it has the parser, answers every request with the copied part (null when parsing failed). */
+export function serveParts(job: PartsJob, startParser: (wasm: ParserWasm | null) => Promise<unknown>): void {
+  const state = new Int32Array(job.state);
+  Atomics.store(state, 1, Life.Serving);
+  process.on('exit', () => {
+    Atomics.store(state, 1, Life.Exited);
+    Atomics.notify(state, 0);
+  });
+  let wasmArrived: (wasm: ParserWasm | null) => void = () => undefined;
+  const ready = new Promise<ParserWasm | null>((resolve) => (wasmArrived = resolve)).then(startParser);
+  job.port.on('message', (request: Request) => {
+    if (request.kind === 'wasm') wasmArrived(request.wasm);
+    // Each request waits for the parser, however the messages were ordered.
+    else
+      void ready.then(
+      () => answer(request.id, () => parsePart(request.text, request.start)),
+      () => answer(request.id, () => null),
+    );
+  });
+
+  function answer(id: number, parse: () => CopiedPart | null): void {
+    let part: CopiedPart | null = null;
+    try {
+      part = parse();
+    } catch {
+      // this thread's parse failed: the main thread parses the module whole
+    }
+    job.port.postMessage({ id, part } satisfies Answer, part ? [part.columns] : []);
+    Atomics.store(state, 0, id);
+    Atomics.notify(state, 0);
+  }
+}

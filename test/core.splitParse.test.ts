@@ -12,6 +12,7 @@ import { parsePart, splitPoint, type OtherPart } from '../server/src/core/splitP
 import { SyntaxTree } from '../server/src/core/syntax';
 import type { AnalysisResult } from '../server/src/core/types';
 import { EXAMPLES } from './helpers/cli';
+import { mutateMany, seeded } from './helpers/fuzz';
 
 
 beforeAll(async () => {
@@ -107,6 +108,29 @@ describe('a module parsed in two parts', () => {
     // Most candidate lines start a statement; those inside a statement (a string, brackets) are refused.
     expect(cuts).toBeGreaterThan(1000);
     expect(refused).toBeGreaterThan(0);
+  });
+
+  it('never takes two parts without an error for a module whose whole parse differs (fuzzed sources)', () => {
+    // The split is trusted because a cut inside a statement leaves a syntax error in a part. Broken
+    // sources (deleted characters, stray brackets and quotes, truncations) try to find a cut where
+    // both parts parse cleanly but the whole does not, or parses into other nodes.
+    const random = seeded(20261130);
+    let clean = 0;
+    for (let n = 0; n < 300; n++) {
+      const text = mutateMany(random.pick(files)[1], random, 1 + random.int(0, 3));
+      const candidates = lineStarts(text);
+      if (!candidates.length) continue;
+      let whole: ReturnType<typeof treeOf> | undefined;
+      for (let k = 0; k < 6; k++) {
+        const at = random.pick(candidates);
+        const split = treeOf(text, at);
+        if (split === 'part has errors') continue;
+        clean++;
+        whole ??= treeOf(text);
+        expect(split, `mutant ${n} cut at ${at}`).toEqual(whole);
+      }
+    }
+    expect(clean).toBeGreaterThan(200);
   });
 
   it('gives the whole analysis (findings, fixes, hover facts) wherever it is cut', () => {

@@ -6,9 +6,8 @@
 // the checking threads of `check` (cli/parallel.ts) start this file too, with CHECK_WORKER_ARGUMENT.
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { existsSync } from 'node:fs';
 import { loadBundle } from './bundleLoader';
-import { helperScript, namesBigScript, startHelperThread } from './cli/helperThread';
+import { startEarlyHelper } from './cli/helperThread';
 import type * as CheckWorker from './cli/checkWorker';
 import type * as CommandLine from './cli/main';
 import { BASELINE_WASM_UNDONE, CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
@@ -33,9 +32,9 @@ try {
     const check = argv[0] === 'check';
     if (check) setFlagsFromString(CHECK_V8_FLAGS);
     // A thread takes ~0.1 s to start: the helper that parses half of a big script starts before the bundle loads.
-    const helperThread = check && namesBigScript(argv.slice(1)) && existsSync(helperScript(__dirname)) ? startHelperThread(helperScript(__dirname)) : undefined;
+    const earlyHelper = check ? startEarlyHelper(__dirname, argv.slice(1)) : undefined;
     const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, check ? writeCacheAtExit : undefined);
-    commandLine.exports.runCommandLine(argv, commandLine.codeCache, helperThread);
+    commandLine.exports.runCommandLine(argv, commandLine.codeCache, earlyHelper);
   }
 } catch (error) {
   process.stderr.write(`keras-lint: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -14,7 +14,7 @@ import { discoverFiles } from './discover';
 import { checkFiles, type FileOutcome } from './checkFiles';
 import { checkInParallel, fileSizes, workerCount, type WorkerEntry } from './parallel';
 import { BASELINE_WASM_FLAG, BASELINE_WASM_MAX_BYTES_PER_THREAD } from './processOptions';
-import { startHelperThread, type HelperThread } from './helperThread';
+import { startHelperThread, type EarlyHelper } from './helperThread';
 import { splitHelps, SplitHelper } from './splitHelper';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
@@ -29,8 +29,8 @@ export interface CliIo {
   codeCache?: CodeCacheUse;
   /** The script of the helper thread that parses big scripts in two parts (splitHelper.ts); without it (the .vsix ships none), no helper. */
   helperScript?: string;
-  /** That helper, started early by the executable; stopped when not used. */
-  helperThread?: HelperThread;
+  /** That helper and the parser's wasm, started early by the executable; the helper is stopped when not used. */
+  earlyHelper?: EarlyHelper;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -80,21 +80,23 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const sizes = fileSizes(files);
   const workers = io.worker ? workerCount(args.concurrency, sizes) : 0;
   const splitting = io.helperScript !== undefined && workers === 0 && splitHelps(args.concurrency, files, sizes);
-  if (!splitting) void io.helperThread?.worker.terminate();
+  const early = io.earlyHelper;
+  if (!splitting) void early?.thread.worker.terminate();
   // Not with checking workers: they load their bundle with its code cache after this, and V8 refuses a cache under other flags.
-  if (workers === 0 && sizes.reduce((sum, size) => sum + size, 0) / (splitting ? 2 : 1) <= BASELINE_WASM_MAX_BYTES_PER_THREAD) setFlagsFromString(BASELINE_WASM_FLAG);
-  // Compiled once, on V8's background threads; the other threads get the compiled modules.
-  const parserWasm = compileParserWasm().catch(() => null);
+  const baseline = workers === 0 && sizes.reduce((sum, size) => sum + size, 0) / (splitting ? 2 : 1) <= BASELINE_WASM_MAX_BYTES_PER_THREAD;
+  if (baseline) setFlagsFromString(BASELINE_WASM_FLAG);
+  // Compiled once (on V8's background threads, unless the executable did it), and handed to the other threads.
+  const parserWasm = baseline && early?.baselineWasm ? Promise.resolve(early.baselineWasm) : compileParserWasm().catch(() => null);
   const parser = initParser(parserWasm);
-  const helper = splitting ? new SplitHelper(io.helperThread ?? startHelperThread(io.helperScript!), parserWasm) : null;
+  const helper = splitting ? new SplitHelper(early?.thread ?? startHelperThread(io.helperScript!), parserWasm) : null;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
   let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];
   if (workers > 0) ({ outcomes, filesPerThread, codeCacheOfWorkers } = await checkInParallel(tasks, io.worker!, workers, parser, parserWasm));
   else {
     await parser;
+    // The helper is left to end with the process (it does not keep it alive): stopping it cost ~8 ms.
     outcomes = checkFiles(tasks, helper ? (text) => helper.otherPart(text) : undefined);
-    void helper?.close();
   }
   if (args.verbose) {
     const threads = filesPerThread.length;

@@ -1,9 +1,12 @@
 // Starting the helper thread of cli/splitHelper.ts, kept apart so that the executable (main.ts)
 // can start it before it loads the command line's bundle: a thread takes ~0.1 s to start, which
 // would otherwise be spent while this thread already parses. Small on purpose: main.ts bundles it.
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
+import type { ParserWasm } from '../core/parser';
+import { BASELINE_WASM_FLAG, BASELINE_WASM_UNDONE } from './processOptions';
 
 /** Scripts from this size on (characters, or bytes on disk) are parsed in two parts when a core is spare. */
 export const SPLIT_MIN_SIZE = 128 * 1024;
@@ -18,6 +21,32 @@ export interface HelperThread {
 /** The helper's script in `folder` (dist/server/): partWorker.ts's bundle. */
 export function helperScript(folder: string): string {
   return join(folder, 'partWorker.js');
+}
+
+/** What the executable starts before the command line loads, for a `check` of a big script. */
+export interface EarlyHelper {
+  thread: HelperThread;
+  /** The parser's wasm (from `folder`), compiled for V8's baseline code only (processOptions.ts); null when it failed. */
+  baselineWasm: ParserWasm | null;
+}
+
+/**
+ * The helper, when `check`'s arguments name a big script (namesBigScript), and the parser's wasm
+ * compiled meanwhile. Compiled synchronously (~10 ms): V8 reads the flag then, and the flag is off
+ * again before the command line's bundle loads (its code cache was made without it).
+ */
+export function startEarlyHelper(folder: string, args: readonly string[]): EarlyHelper | undefined {
+  if (!namesBigScript(args) || !existsSync(helperScript(folder))) return undefined;
+  const thread = startHelperThread(helperScript(folder));
+  setFlagsFromString(BASELINE_WASM_FLAG);
+  let baselineWasm: ParserWasm | null = null;
+  try {
+    baselineWasm = { runtime: new WebAssembly.Module(readFileSync(join(folder, 'web-tree-sitter.wasm'))), grammar: new WebAssembly.Module(readFileSync(join(folder, 'tree-sitter-python.wasm'))) };
+  } catch {
+    // the command line compiles them itself
+  }
+  setFlagsFromString(BASELINE_WASM_UNDONE);
+  return { thread, baselineWasm };
 }
 
 export function startHelperThread(script: string): HelperThread {

@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeCacheUse } from '../bundleLoader';
 import { runCli } from './cli';
-import { helperScript, type HelperThread } from './helperThread';
+import { helperScript, type EarlyHelper } from './helperThread';
 import { CHECK_WORKER_ARGUMENT } from './processOptions';
 
-/** `helperThread`: started by the executable for a `check` of a big script (helperThread.ts). */
-export function runCommandLine(argv: string[], codeCache: CodeCacheUse, helperThread?: HelperThread): void {
+/** `earlyHelper`: started by the executable for a `check` of a big script (helperThread.ts). */
+export function runCommandLine(argv: string[], codeCache: CodeCacheUse, earlyHelper?: EarlyHelper): void {
   // A reader that stops early (`keras-lint check | head`) is no error; a full disk is one line, not a stack.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return;
@@ -27,7 +27,7 @@ export function runCommandLine(argv: string[], codeCache: CodeCacheUse, helperTh
   // Workers start from the executable, which loads checkWorker.js: without that bundle (the .vsix ships none), no workers.
   const worker = existsSync(join(__dirname, 'checkWorker.js')) ? { script: join(__dirname, 'main.js'), argv: [CHECK_WORKER_ARGUMENT] } : undefined;
   const helper = helperScript(__dirname);
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker, helperScript: existsSync(helper) ? helper : undefined, helperThread }).then(
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, cwd, codeCache, worker, helperScript: existsSync(helper) ? helper : undefined, earlyHelper }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -30,8 +30,8 @@ const CONTINUES = /^(?:else|elif|except|finally)\b/;
  * its middle that begins with a name in column 0 (a statement, unless the parse says otherwise),
  * within its middle half; null when there is none.
  */
-export function splitPoint(text: string): number | null {
-  const middle = text.length >> 1;
+export function splitPoint(text: string, share = 0.5): number | null {
+  const middle = Math.floor(text.length * share);
   const low = text.length >> 2;
   const high = text.length - low;
   const fits = (lineStart: number) => /[A-Za-z_@]/.test(text[lineStart] ?? '') && !CONTINUES.test(text.slice(lineStart, lineStart + 8));

@@ -3,6 +3,11 @@ export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(private readonly text: string) {
+    // Most texts have "\n" breaks only: found by indexOf, which is several times faster than a loop over every character.
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 13 /* \r */) {

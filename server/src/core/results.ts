@@ -54,7 +54,8 @@ function applyOptions(findings: Finding[], options: AnalysisOptions): Finding[] 
   return findings
     .filter((f) => (!select || select.has(f.ruleId)) && !ignore.has(f.ruleId))
     .map((f) => ({ ...f, severity: options.severity?.[f.ruleId] ?? RULES[f.ruleId].severity }))
-    .sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+    // Rule ids are ASCII (KL001): compared by code unit. localeCompare's first call loads ICU's collator (~6 ms of every check).
+    .sort((a, b) => a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
 }
 
 /** A function run twice (or a head seen from two compiles) must report once. */

@@ -1,5 +1,6 @@
-// What the executable (server/src/main.ts) sets up for `check` before it loads the command line's
-// bundle, kept here so that bundle and the small executable agree on it.
+// The V8 flags of `check` (set by the executable, server/src/main.ts, before it loads the command
+// line's bundle, and by the command line once it knows its input) and the worker argument, kept
+// here so that the bundles and the small executable agree on them.
 
 /**
  * `check` runs the interpreter once per file, mostly before V8 has optimised it, and V8's
@@ -19,17 +20,19 @@ export const CHECK_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200 --inte
  * own work as it runs, and that count slowed the 10,000-line benchmark file's parse by ~20 %
  * (~40 ms of ~230); the recompiled code parses ~25 % faster, which pays back only after about a
  * megabyte. So a run that parses less than that per thread keeps the baseline code: the check
- * sets this flag (before the wasm is compiled, which reads it) when it knows its input's size.
+ * sets this flag when it knows its input's size (cli.ts). V8 reads it when the wasm is compiled
+ * and again when each function is first called (lazily), so it stays set while the files are
+ * checked. Only without checking workers: a worker loads its bundle with the code cache later,
+ * and V8 refuses a cache under other flags than it was made with.
  */
 export const BASELINE_WASM_FLAG = '--liftoff-only';
+export const BASELINE_WASM_MAX_BYTES_PER_THREAD = 1024 * 1024;
 /**
  * The flags as they were before BASELINE_WASM_FLAG, set again before a code cache is written
- * (main.ts): V8 takes a cache only under the flags it was made with, and the caches are loaded
- * before the flag is set. `--liftoff-only` also turned the two tier-up flags off. Not earlier:
- * V8 compiles each wasm function when it is first called, under the flags of that moment.
+ * (main.ts) and once the executable has compiled the wasm early (helperThread.ts): the caches are
+ * made, and loaded, without the flag. `--liftoff-only` also turned the two tier-up flags off.
  */
 export const BASELINE_WASM_UNDONE = '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering';
-export const BASELINE_WASM_MAX_BYTES_PER_THREAD = 1024 * 1024;
 
 /** The executable's first argument in a checking worker thread (cli/parallel.ts): it then loads checkWorker.js. */
 export const CHECK_WORKER_ARGUMENT = '--keras-lint-check-worker';

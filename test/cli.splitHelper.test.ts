@@ -24,7 +24,7 @@ describe('the helper thread', () => {
   it('parses the second part of a big script and copies it as this thread would', async () => {
     expect(text.length).toBeGreaterThanOrEqual(SPLIT_MIN_SIZE);
     const wasm = compileParserWasm();
-    const helper = new SplitHelper(startHelperThread(helperScript(join(REPO, 'dist', 'server'))), wasm);
+    const helper = new SplitHelper(startHelperThread(helperScript(join(REPO, 'dist', 'server')))!, wasm);
     try {
       // Not before the helper has been sent the parser (this thread would wait for nothing).
       expect(helper.otherPart(text)).toBeUndefined();
@@ -49,7 +49,7 @@ describe('the helper thread', () => {
     const gone = join(dir, 'gone.cjs');
     writeFileSync(gone, "const s = new Int32Array(require('node:worker_threads').workerData.state); Atomics.store(s, 1, 2); Atomics.notify(s, 0);");
     const wasm = Promise.resolve(null);
-    const helper = new SplitHelper(startHelperThread(gone), wasm);
+    const helper = new SplitHelper(startHelperThread(gone)!, wasm);
     await wasm;
     const part = helper.otherPart(text)!;
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -88,7 +88,8 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   // Compiled once (on V8's background threads, unless the executable did it), and handed to the other threads.
   const parserWasm = baseline && early?.baselineWasm ? Promise.resolve(early.baselineWasm) : compileParserWasm().catch(() => null);
   const parser = initParser(parserWasm);
-  const helper = splitting ? new SplitHelper(early?.thread ?? startHelperThread(io.helperScript!), parserWasm) : null;
+  const helperThread = splitting ? (early?.thread ?? startHelperThread(io.helperScript!)) : null;
+  const helper = helperThread ? new SplitHelper(helperThread, parserWasm) : null;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
   let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];

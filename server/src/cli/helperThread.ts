@@ -38,6 +38,7 @@ export interface EarlyHelper {
 export function startEarlyHelper(folder: string, args: readonly string[]): EarlyHelper | undefined {
   if (!namesBigScript(args) || !existsSync(helperScript(folder))) return undefined;
   const thread = startHelperThread(helperScript(folder));
+  if (!thread) return undefined;
   setFlagsFromString(BASELINE_WASM_FLAG);
   let baselineWasm: ParserWasm | null = null;
   try {
@@ -49,11 +50,17 @@ export function startEarlyHelper(folder: string, args: readonly string[]): Early
   return { thread, baselineWasm };
 }
 
-export function startHelperThread(script: string): HelperThread {
+/** Null when no thread can be started (a limit on threads or memory): the script is then parsed whole. */
+export function startHelperThread(script: string): HelperThread | null {
   const { Worker, MessageChannel } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { port1, port2 } = new MessageChannel();
   const state = new SharedArrayBuffer(8);
-  const worker = new Worker(script, { workerData: { port: port2, state }, transferList: [port2] });
+  let worker: Worker;
+  try {
+    worker = new Worker(script, { workerData: { port: port2, state }, transferList: [port2] });
+  } catch {
+    return null;
+  }
   // It holds no work of its own: the process ends when this thread does.
   worker.unref();
   port1.unref();

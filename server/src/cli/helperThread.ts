@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ParserWasm } from '../core/parser';
 import { BASELINE_WASM_FLAG, BASELINE_WASM_UNDONE } from './processOptions';
+import type { PartsJob } from './splitHelper';
 
 /** Scripts from this size on (characters, or bytes on disk) are parsed in two parts when a core is spare. */
 export const SPLIT_MIN_SIZE = 128 * 1024;
@@ -57,7 +58,7 @@ export function startHelperThread(script: string): HelperThread | null {
   const state = new SharedArrayBuffer(8);
   let worker: Worker;
   try {
-    worker = new Worker(script, { workerData: { port: port2, state }, transferList: [port2] });
+    worker = new Worker(script, { workerData: { port: port2, state } satisfies PartsJob, transferList: [port2] });
   } catch {
     return null;
   }

@@ -1,9 +1,10 @@
 // The helper thread of a `check` that runs on one thread and has a big script: it parses the second
-// part of each big module while this thread parses and runs the first (core/splitParse.ts). It is
-// a checking worker (checkWorker.ts) started with a job of its own. This thread waits for a part
+// part of each big module while this thread parses and runs the first (core/splitParse.ts). It runs
+// partWorker.ts's bundle, started by helperThread.ts. This thread waits for a part
 // synchronously, the analysis being synchronous: Atomics.wait on a counter the helper bumps after
 // each answer, and receiveMessageOnPort to take the answer. A helper that fails or never answers
 // costs time only: the module is then parsed whole here.
+import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { withLineFeeds, type ParserWasm } from '../core/parser';
 import { parsePart, splitPoint, type CopiedPart, type OtherPart } from '../core/splitParse';
@@ -13,7 +14,7 @@ import { SPLIT_MIN_SIZE, type HelperThread } from './helperThread';
 export interface PartsJob {
   /** The helper's end of the channel requests and answers go through. */
   port: MessagePort;
-  /** Int32 [0]: the id of the last request answered; [1]: the helper's life (LIFE). */
+  /** Int32 [0]: the id of the last request answered; [1]: the helper's Life. */
   state: SharedArrayBuffer;
 }
 
@@ -36,7 +37,6 @@ const waitLimit = (characters: number) => 60_000 + characters / 100;
  * spare core, when a script is big enough to be parsed in parts. Notebooks are parsed whole.
  */
 export function splitHelps(threads: number | 'auto', files: readonly string[], sizes: readonly number[]): boolean {
-  const { availableParallelism } = require('node:os') as typeof import('node:os');
   return threads === 'auto' && availableParallelism() >= 2 && files.some((file, i) => sizes[i] >= SPLIT_MIN_SIZE && !file.toLowerCase().endsWith('.ipynb'));
 }
 

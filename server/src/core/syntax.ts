@@ -126,10 +126,18 @@ export class SyntaxTree implements NodeColumns {
     const buffer = columnsFor(total, this.columns !== null);
     const merged = columnsIn(buffer, total);
     const shift = own - 1;
-    for (const key of ['starts', 'ends', 'typeIds', 'fieldIds', 'flags', 'copied'] as const) {
-      (merged[key] as Int32Array).set(this[key].subarray(0, own) as Int32Array);
-      (merged[key] as Int32Array).set(theirs[key].subarray(1) as Int32Array, own);
-    }
+    // Columns whose values stay: this tree's, then the part's without its module node.
+    const concat = (into: Int32Array | Uint16Array | Uint8Array, mine: typeof into, others: typeof into) => {
+      into.set(mine.subarray(0, own));
+      into.set(others.subarray(1), own);
+    };
+    concat(merged.starts, this.starts, theirs.starts);
+    concat(merged.ends, this.ends, theirs.ends);
+    concat(merged.typeIds, this.typeIds, theirs.typeIds);
+    concat(merged.fieldIds, this.fieldIds, theirs.fieldIds);
+    concat(merged.flags, this.flags, theirs.flags);
+    concat(merged.copied, this.copied, theirs.copied);
+    // Indexes: renumbered, the part's top-level nodes becoming children of this module node.
     merged.parents.set(this.parents.subarray(0, own));
     merged.subtreeEnds.set(this.subtreeEnds.subarray(0, own));
     for (let i = 1; i < part.count; i++) {

@@ -10,13 +10,13 @@ import { loadBundle } from './bundleLoader';
 import { startEarlyHelper } from './cli/helperThread';
 import type * as CheckWorker from './cli/checkWorker';
 import type * as CommandLine from './cli/main';
-import { BASELINE_WASM_UNDONE, CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
+import { BASELINE_WASM_KNOWN, BASELINE_WASM_UNDONE, CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
 import type * as LanguageServer from './lsp/main';
 
 const argv = process.argv.slice(2);
 const writeCacheAtExit = (write: () => void) =>
   process.on('exit', () => {
-    setFlagsFromString(BASELINE_WASM_UNDONE);
+    if (BASELINE_WASM_KNOWN) setFlagsFromString(BASELINE_WASM_UNDONE);
     write();
   });
 /** A checking worker: started by `check` with CHECK_WORKER_ARGUMENT (typed by a user, it is an unknown command). */

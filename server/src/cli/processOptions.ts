@@ -33,6 +33,11 @@ export const BASELINE_WASM_MAX_BYTES_PER_THREAD = 1024 * 1024;
  * made, and loaded, without the flag. `--liftoff-only` also turned the two tier-up flags off.
  */
 export const BASELINE_WASM_UNDONE = '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering';
+/**
+ * Whether this is the V8 these flags were measured on (V8 11, Node 20). Another may name them or
+ * imply others differently, and V8 prints an error for a flag it does not know: it keeps its defaults.
+ */
+export const BASELINE_WASM_KNOWN = /^11\./.test(process.versions.v8);
 
 /** The executable's first argument in a checking worker thread (cli/parallel.ts): it then loads checkWorker.js. */
 export const CHECK_WORKER_ARGUMENT = '--keras-lint-check-worker';

@@ -44,6 +44,18 @@ describe('the helper thread', () => {
     }
   });
 
+  it('ends by itself after the last big script the run may ask about, its answer delivered', async () => {
+    const wasm = compileParserWasm();
+    const thread = startHelperThread(helperScript(join(REPO, 'dist', 'server')))!;
+    const exited = new Promise((resolve) => thread.worker.once('exit', resolve));
+    const helper = new SplitHelper(thread, wasm, 1);
+    await wasm;
+    const part = helper.otherPart(text)!;
+    expect(part.take()).toEqual(parsePart(text, part.start));
+    await exited;
+    expect(new Int32Array(thread.state)[1]).toBe(2); // Life.Exited
+  });
+
   it('gives no part when the helper is gone, without waiting for it', async () => {
     // A stand-in that starts, says it has exited, and leaves (as serveParts's exit handler says).
     const gone = join(dir, 'gone.cjs');

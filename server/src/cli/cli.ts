@@ -14,7 +14,7 @@ import { discoverFiles } from './discover';
 import { checkFiles, type FileOutcome } from './checkFiles';
 import { checkInParallel, fileSizes, workerCount, type WorkerEntry } from './parallel';
 import { BASELINE_WASM_FLAG, BASELINE_WASM_KNOWN, BASELINE_WASM_MAX_BYTES_PER_THREAD } from './processOptions';
-import { startHelperThread, type EarlyHelper } from './helperThread';
+import { SPLIT_MIN_SIZE, startHelperThread, type EarlyHelper } from './helperThread';
 import { splitHelps, SplitHelper } from './splitHelper';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
@@ -89,7 +89,7 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const parserWasm = baseline && early?.baselineWasm ? Promise.resolve(early.baselineWasm) : compileParserWasm().catch(() => null);
   const parser = initParser(parserWasm);
   const helperThread = splitting ? (early?.thread ?? startHelperThread(io.helperScript!)) : null;
-  const helper = helperThread ? new SplitHelper(helperThread, parserWasm) : null;
+  const helper = helperThread ? new SplitHelper(helperThread, parserWasm, files.filter((file, i) => sizes[i] >= SPLIT_MIN_SIZE && !file.toLowerCase().endsWith('.ipynb')).length) : null;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
   let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];

@@ -18,7 +18,7 @@ export interface PartsJob {
   state: SharedArrayBuffer;
 }
 
-type Request = { kind: 'wasm'; wasm: ParserWasm | null } | { kind: 'part'; id: number; text: string; start: number };
+type Request = { kind: 'wasm'; wasm: ParserWasm | null } | { kind: 'part'; id: number; text: string; start: number } | { kind: 'last' };
 type Answer = { id: number; part: CopiedPart | null };
 
 /** The helper's life, in PartsJob.state[1]. */
@@ -49,10 +49,16 @@ export class SplitHelper {
   /** How many modules the helper parsed a part of without a syntax error (`check -v` says so). */
   used = 0;
 
-  /** `parserWasm`: this thread's compiled parser, sent on when ready (the helper waits for it; null: it compiles its own). */
+  /**
+   * `parserWasm`: this thread's compiled parser, sent on when ready (the helper waits for it; null:
+   * it compiles its own). `bigScripts`: how many scripts of SPLIT_MIN_SIZE characters or more the
+   * run may ask about; once it has, the helper ends by itself, while this thread still analyses
+   * (a thread that ends with the process makes the process's end ~8 ms slower).
+   */
   constructor(
     private readonly thread: HelperThread,
     parserWasm: Promise<ParserWasm | null>,
+    private bigScripts = Infinity,
   ) {
     this.port = thread.port;
     this.state = new Int32Array(thread.state);
@@ -64,12 +70,12 @@ export class SplitHelper {
 
   /** The second part of `text` for the helper to parse, when `text` is big enough and has a place to cut (and the helper has the parser). */
   otherPart(text: string): OtherPart | undefined {
-    if (text.length < SPLIT_MIN_SIZE || !this.sentParser) return undefined;
-    const start = splitPoint(withLineFeeds(text));
-    if (start === null) return undefined;
-    const id = ++this.lastId;
-    this.port.postMessage({ kind: 'part', id, text, start } satisfies Request);
-    return { start, take: () => this.take(id, text.length) };
+    if (text.length < SPLIT_MIN_SIZE) return undefined;
+    const start = this.sentParser ? splitPoint(withLineFeeds(text)) : null;
+    const id = start === null ? 0 : ++this.lastId;
+    if (start !== null) this.port.postMessage({ kind: 'part', id, text, start } satisfies Request);
+    if (--this.bigScripts === 0) this.port.postMessage({ kind: 'last' } satisfies Request);
+    return start === null ? undefined : { start, take: () => this.take(id, text.length) };
   }
 
   /** Waits for the answer to request `id`. Parts are taken in the order they were asked for, so answers to earlier requests were not wanted (their analysis parsed the module whole): they are dropped. */
@@ -111,12 +117,14 @@ export function serveParts(job: PartsJob, startParser: (wasm: ParserWasm | null)
   const ready = new Promise<ParserWasm | null>((resolve) => (wasmArrived = resolve)).then(startParser);
   job.port.on('message', (request: Request) => {
     if (request.kind === 'wasm') wasmArrived(request.wasm);
+    // After the last answer (answers run in the order requests came): the thread's loop then ends.
+    else if (request.kind === 'last') void ready.finally(() => job.port.close());
     // Each request waits for the parser, however the messages were ordered.
     else
       void ready.then(
-      () => answer(request.id, () => parsePart(request.text, request.start)),
-      () => answer(request.id, () => null),
-    );
+        () => answer(request.id, () => parsePart(request.text, request.start)),
+        () => answer(request.id, () => null),
+      );
   });
 
   function answer(id: number, parse: () => CopiedPart | null): void {

@@ -246,6 +246,14 @@ describe('splitPoint', () => {
     expect(text.slice(0, text.indexOf('else:')).length).toBe(text.length >> 1);
     expect(text.slice(splitPoint(text)!)).toBe('c = 4\nc = 4\nc = 4\n');
     expect(splitPoint(['x = [', '    1,', '    2,', '    3,', '    4,', ']', ''].join('\n'))).toBeNull();
+    // Not after a decorator (nor the comment below it), a backslash, an opening bracket, an operator or a colon.
+    const decorated = ['a = 1', 'a = 1', 'a = 1', 'a = 1', '@tf.function', '# traced', 'def step():', '    pass', 'b = 2', 'b = 2', 'b = 2', 'b = 2', ''].join('\n');
+    expect(decorated.indexOf('def step') - (decorated.length >> 1)).toBeLessThan(8);
+    expect(decorated.slice(splitPoint(decorated)!)).toMatch(/^(@tf\.function|b = 2)/);
+    for (const end of ['\\', '(', '[', '{', ',', '+', '=', ':']) {
+      const text = ['a = 1', 'a = 1', 'a = 1', `x = y ${end}`, 'z', 'b = 2', 'b = 2', 'b = 2', ''].join('\n');
+      expect(text.slice(splitPoint(text)!), end).not.toMatch(/^z/);
+    }
     const big = script(rng(3), 2000);
     const cut = splitPoint(big)!;
     expect(cut).toBeGreaterThan(big.length / 4);

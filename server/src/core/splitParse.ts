@@ -26,6 +26,25 @@ export interface OtherPart {
 const CONTINUES = /^(?:else|elif|except|finally)\b/;
 
 /**
+ * A line after which the next one cannot start a statement: a decorator, or a line that ends in
+ * a backslash, an opening bracket, a comma, an operator or a colon (a block follows). Cutting there
+ * would only leave the first part with a syntax error, and cost its parse.
+ */
+const LEADS_ON = /^@|[\\([{,:=+\-*/%&|^<>]$/;
+
+/** The last line before `lineStart` with code on it (blank and comment lines skipped), without its line break. */
+function previousLine(text: string, lineStart: number): string {
+  let end = lineStart - 1;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).trim();
+    if (line && !line.startsWith('#')) return line;
+    end = start - 1;
+  }
+  return '';
+}
+
+/**
  * Where to cut `text` (as withLineFeeds reads it) in two for parsing: the start of the line nearest
  * its middle that begins with a name in column 0 (a statement, unless the parse says otherwise),
  * within its middle half; null when there is none.
@@ -34,7 +53,7 @@ export function splitPoint(text: string, share = 0.5): number | null {
   const middle = Math.floor(text.length * share);
   const low = text.length >> 2;
   const high = text.length - low;
-  const fits = (lineStart: number) => /[A-Za-z_@]/.test(text[lineStart] ?? '') && !CONTINUES.test(text.slice(lineStart, lineStart + 8));
+  const fits = (lineStart: number) => /[A-Za-z_@]/.test(text[lineStart] ?? '') && !CONTINUES.test(text.slice(lineStart, lineStart + 8)) && !LEADS_ON.test(previousLine(text, lineStart));
   for (let after = text.indexOf('\n', middle), before = text.lastIndexOf('\n', middle - 1); after >= 0 || before >= 0; ) {
     if (after >= 0 && after + 1 < high) {
       if (fits(after + 1)) return after + 1;

@@ -1,7 +1,7 @@
 // A big module parsed on two threads. Parsing is most of a big file's check and cannot be shared
 // out inside one tree-sitter parse, but a module is a sequence of statements: cut at the start of a
 // top-level statement, its two parts parse into the same nodes as the whole. So the command line
-// (cli/parallel.ts) has a helper thread parse and copy the second part (parsePart) while this
+// (cli/splitHelper.ts) has a helper thread parse and copy the second part (parsePart) while this
 // thread parses the first and runs its statements; then the copy is appended to the first part's
 // tree (SyntaxTree.appendPart), which then reads as the whole module's, and the rest runs
 // (documentAnalyzer.ts).
@@ -49,8 +49,8 @@ function previousLine(text: string, lineStart: number): string {
  * its middle that begins with a name in column 0 (a statement, unless the parse says otherwise),
  * within its middle half; null when there is none.
  */
-export function splitPoint(text: string, share = 0.5): number | null {
-  const middle = Math.floor(text.length * share);
+export function splitPoint(text: string): number | null {
+  const middle = text.length >> 1;
   const low = text.length >> 2;
   const high = text.length - low;
   const fits = (lineStart: number) => /[A-Za-z_@]/.test(text[lineStart] ?? '') && !CONTINUES.test(text.slice(lineStart, lineStart + 8)) && !LEADS_ON.test(previousLine(text, lineStart));

@@ -14,7 +14,7 @@ import { discoverFiles } from './discover';
 import { checkFiles, type FileOutcome } from './checkFiles';
 import { checkInParallel, fileSizes, workerCount, type WorkerEntry } from './parallel';
 import { BASELINE_WASM_FLAG, BASELINE_WASM_KNOWN, BASELINE_WASM_MAX_BYTES_PER_THREAD } from './processOptions';
-import { SPLIT_MIN_SIZE, startHelperThread, type EarlyHelper } from './helperThread';
+import { isBigScript, startHelperThread, type EarlyHelper } from './helperThread';
 import { splitHelps, SplitHelper } from './splitHelper';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
 import { printRuleDocs } from './ruleDocs';
@@ -79,7 +79,8 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const tasks = files.map((path) => ({ path, options: analysisOptions(args, configs, path), fix: args.fix }));
   const sizes = fileSizes(files);
   const workers = io.worker ? workerCount(args.concurrency, sizes) : 0;
-  const splitting = io.helperScript !== undefined && workers === 0 && splitHelps(args.concurrency, files, sizes);
+  const bigScripts = files.filter((file, i) => isBigScript(file, sizes[i])).length;
+  const splitting = io.helperScript !== undefined && workers === 0 && splitHelps(args.concurrency, bigScripts);
   const early = io.earlyHelper;
   if (!splitting) void early?.thread.worker.terminate();
   // Not with checking workers: they load their bundle with its code cache after this, and V8 refuses a cache under other flags.
@@ -89,7 +90,7 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const parserWasm = baseline && early?.baselineWasm ? Promise.resolve(early.baselineWasm) : compileParserWasm().catch(() => null);
   const parser = initParser(parserWasm);
   const helperThread = splitting ? (early?.thread ?? startHelperThread(io.helperScript!)) : null;
-  const helper = helperThread ? new SplitHelper(helperThread, parserWasm, files.filter((file, i) => sizes[i] >= SPLIT_MIN_SIZE && !file.toLowerCase().endsWith('.ipynb')).length) : null;
+  const helper = helperThread ? new SplitHelper(helperThread, parserWasm, bigScripts) : null;
   let outcomes: FileOutcome[];
   let filesPerThread = [files.length];
   let codeCacheOfWorkers: (CodeCacheUse | undefined)[] = [];

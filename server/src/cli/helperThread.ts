@@ -12,6 +12,11 @@ import type { PartsJob } from './splitHelper';
 /** Scripts from this size on (characters, or bytes on disk) are parsed in two parts when a core is spare. */
 export const SPLIT_MIN_SIZE = 128 * 1024;
 
+/** A file that may be parsed in two parts: a script (notebooks are parsed whole) of SPLIT_MIN_SIZE bytes or more. */
+export function isBigScript(path: string, size: number): boolean {
+  return size >= SPLIT_MIN_SIZE && !path.toLowerCase().endsWith('.ipynb');
+}
+
 /** A started helper: the worker, this thread's end of its channel, and the state they share (splitHelper.ts's PartsJob). */
 export interface HelperThread {
   worker: Worker;
@@ -78,10 +83,10 @@ export function namesBigScript(args: readonly string[]): boolean {
   const { availableParallelism } = require('node:os') as typeof import('node:os');
   if (availableParallelism() < 2 || args.some((arg) => arg.startsWith('--concurrency'))) return false;
   return args.some((arg) => {
-    if (arg.startsWith('-') || arg.toLowerCase().endsWith('.ipynb')) return false;
+    if (arg.startsWith('-')) return false;
     try {
       const stat = statSync(arg, { throwIfNoEntry: false });
-      return stat !== undefined && stat.isFile() && stat.size >= SPLIT_MIN_SIZE;
+      return stat !== undefined && stat.isFile() && isBigScript(arg, stat.size);
     } catch {
       return false; // a symlink loop, a folder it may not read: reported when checked
     }

@@ -34,10 +34,10 @@ const waitLimit = (characters: number) => 60_000 + characters / 100;
 
 /**
  * Whether a run on this thread alone (no checking workers) gets a helper: under `auto`, with a
- * spare core, when a script is big enough to be parsed in parts. Notebooks are parsed whole.
+ * spare core, when it has big scripts (isBigScript) to parse in parts.
  */
-export function splitHelps(threads: number | 'auto', files: readonly string[], sizes: readonly number[]): boolean {
-  return threads === 'auto' && availableParallelism() >= 2 && files.some((file, i) => sizes[i] >= SPLIT_MIN_SIZE && !file.toLowerCase().endsWith('.ipynb'));
+export function splitHelps(threads: number | 'auto', bigScripts: number): boolean {
+  return threads === 'auto' && availableParallelism() >= 2 && bigScripts > 0;
 }
 
 export class SplitHelper {

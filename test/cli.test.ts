@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notebook, rng, script } from '../scripts/bench/generate.mjs';
+import { CHECK_V8_FLAGS } from '../server/src/cli/processOptions';
 import { EXAMPLES, keraslint, REPO, scratchFolder } from './helpers/cli';
 
 const scratch: string[] = [];
@@ -421,6 +422,22 @@ describe('the code cache of the command line (bundleLoader.ts)', () => {
     expect(run.stdout).toBe(expected.stdout);
     expect(run.code).toBe(expected.code);
     expect(JSON.parse(run.stdout)).toHaveLength(EXPECTED_EXAMPLES.length);
+  });
+
+  // Any V8 flag makes V8 refuse Node's own cache of its built-in modules: a thread started while one
+  // is set (the helper of a big script) compiles them from source. So `check` loads its bundle under
+  // the default flags and sets its own after (cli/processOptions.ts); the workers load theirs after.
+  it.runIf(/^11\./.test(process.versions.v8))("the command line's cache is made under V8's default flags, the checking workers' under check's", () => {
+    const takes = (bundle: string, v8Flags: string[]) => {
+      const probe = `const { readFileSync } = require('node:fs'); const { Script } = require('node:vm');
+        const source = '(function (exports, require, module, __filename, __dirname) { ' + readFileSync(process.argv[1], 'utf8') + '\\n});';
+        const script = new Script(source, { cachedData: readFileSync(process.argv[1] + '.cache').subarray(28) });
+        process.stdout.write(script.cachedDataRejected ? 'refused' : 'taken');`;
+      return spawnSync(process.execPath, [...v8Flags, '-e', probe, join(REPO, 'dist', 'server', bundle)], { encoding: 'utf8' }).stdout;
+    };
+    const checkFlags = CHECK_V8_FLAGS.split(' ');
+    expect([takes('cli.js', []), takes('cli.js', checkFlags)]).toEqual(['taken', 'refused']);
+    expect([takes('checkWorker.js', []), takes('checkWorker.js', checkFlags)]).toEqual(['refused', 'taken']);
   });
 
   it("a cache left next to a changed bundle of the same length, or damaged, is refused: the bundle's own code runs", () => {

@@ -10,13 +10,17 @@ import { loadBundle } from './bundleLoader';
 import { startEarlyHelper } from './cli/helperThread';
 import type * as CheckWorker from './cli/checkWorker';
 import type * as CommandLine from './cli/main';
-import { BASELINE_WASM_KNOWN, BASELINE_WASM_UNDONE, CHECK_V8_FLAGS, CHECK_WORKER_ARGUMENT } from './cli/processOptions';
+import { BASELINE_WASM_UNDONE, CHECK_V8_FLAGS_UNDONE, CHECK_WORKER_ARGUMENT, V8_FLAGS_KNOWN } from './cli/processOptions';
 import type * as LanguageServer from './lsp/main';
 
 const argv = process.argv.slice(2);
-const writeCacheAtExit = (write: () => void) =>
+/**
+ * Writes a bundle's code cache at exit (the build's training run) under the V8 flags the bundle is
+ * loaded with, `flagsAtLoad`, set back first: V8 takes a cache only under the flags it was made with.
+ */
+const writeCacheAtExit = (flagsAtLoad: string) => (write: () => void) =>
   process.on('exit', () => {
-    if (BASELINE_WASM_KNOWN) setFlagsFromString(BASELINE_WASM_UNDONE);
+    if (V8_FLAGS_KNOWN) setFlagsFromString(flagsAtLoad);
     write();
   });
 /** A checking worker: started by `check` with CHECK_WORKER_ARGUMENT (typed by a user, it is an unknown command). */
@@ -24,16 +28,16 @@ const isCheckWorker = () => argv[0] === CHECK_WORKER_ARGUMENT && !(require('node
 try {
   if (argv[0] === 'server') (require('./lsp.js') as typeof LanguageServer).startStdioOrIpcServer();
   else if (isCheckWorker()) {
-    const worker = loadBundle<typeof CheckWorker>(join(__dirname, 'checkWorker.js'), require, writeCacheAtExit);
+    // Loaded under the command line's CHECK_V8_FLAGS, set before it started the workers.
+    const worker = loadBundle<typeof CheckWorker>(join(__dirname, 'checkWorker.js'), require, writeCacheAtExit(BASELINE_WASM_UNDONE));
     worker.exports.startCheckWorker(worker.codeCache);
   } else {
-    // Before the bundle is compiled: V8 takes a code cache only under the flags it was made with
-    // (the caches are made by `check` runs, so other commands neither use nor write them).
+    // Loaded under V8's default flags: `check` sets its own only after (cli/processOptions.ts says
+    // why). The caches are made by `check` runs, so other commands neither use nor write them.
     const check = argv[0] === 'check';
-    if (check) setFlagsFromString(CHECK_V8_FLAGS);
-    // A thread takes ~0.1 s to start: the helper that parses half of a big script starts before the bundle loads.
+    // A thread takes ~50 ms to start: the helper that parses half of a big script starts before the bundle loads.
     const earlyHelper = check ? startEarlyHelper(__dirname, argv.slice(1)) : undefined;
-    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, check ? writeCacheAtExit : undefined);
+    const commandLine = loadBundle<typeof CommandLine>(join(__dirname, 'cli.js'), require, check ? writeCacheAtExit(`${CHECK_V8_FLAGS_UNDONE} ${BASELINE_WASM_UNDONE}`) : undefined);
     commandLine.exports.runCommandLine(argv, commandLine.codeCache, earlyHelper);
   }
 } catch (error) {

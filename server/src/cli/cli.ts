@@ -13,7 +13,7 @@ import { parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args';
 import { discoverFiles } from './discover';
 import { checkFiles, type FileOutcome } from './checkFiles';
 import { checkInParallel, fileSizes, workerCount, type WorkerEntry } from './parallel';
-import { BASELINE_WASM_FLAG, BASELINE_WASM_KNOWN, BASELINE_WASM_MAX_BYTES_PER_THREAD } from './processOptions';
+import { BASELINE_WASM_FLAG, BASELINE_WASM_MAX_BYTES_PER_THREAD, CHECK_V8_FLAGS, V8_FLAGS_KNOWN } from './processOptions';
 import { isBigScript, startHelperThread, type EarlyHelper } from './helperThread';
 import { splitHelps, SplitHelper } from './splitHelper';
 import { displayPath, formatJson, formatSarif, formatText, type FileReport, type Run } from './output';
@@ -83,9 +83,9 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const splitting = io.helperScript !== undefined && workers === 0 && splitHelps(args.concurrency, bigScripts);
   const early = io.earlyHelper;
   if (!splitting) void early?.thread.worker.terminate();
-  // Not with checking workers: they load their bundle with its code cache after this, and V8 refuses a cache under other flags.
-  const baseline = BASELINE_WASM_KNOWN && workers === 0 && sizes.reduce((sum, size) => sum + size, 0) / (splitting ? 2 : 1) <= BASELINE_WASM_MAX_BYTES_PER_THREAD;
-  if (baseline) setFlagsFromString(BASELINE_WASM_FLAG);
+  // The baseline flag not with checking workers: they load their bundle with its code cache after this, and V8 refuses a cache under other flags.
+  const baseline = V8_FLAGS_KNOWN && workers === 0 && sizes.reduce((sum, size) => sum + size, 0) / (splitting ? 2 : 1) <= BASELINE_WASM_MAX_BYTES_PER_THREAD;
+  if (V8_FLAGS_KNOWN) setFlagsFromString(baseline ? `${CHECK_V8_FLAGS} ${BASELINE_WASM_FLAG}` : CHECK_V8_FLAGS);
   // Compiled once (on V8's background threads, unless the executable did it), and handed to the other threads.
   const parserWasm = baseline && early?.baselineWasm ? Promise.resolve(early.baselineWasm) : compileParserWasm().catch(() => null);
   const parser = initParser(parserWasm);

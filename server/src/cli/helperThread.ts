@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ParserWasm } from '../core/parser';
-import { BASELINE_WASM_FLAG, BASELINE_WASM_KNOWN, BASELINE_WASM_UNDONE } from './processOptions';
+import { BASELINE_WASM_FLAG, V8_FLAGS_KNOWN, BASELINE_WASM_UNDONE } from './processOptions';
 import type { PartsJob } from './splitHelper';
 
 /** Scripts from this size on (characters, or bytes on disk) are parsed in two parts when a core is spare. */
@@ -45,7 +45,7 @@ export function startEarlyHelper(folder: string, args: readonly string[]): Early
   if (!namesBigScript(args) || !existsSync(helperScript(folder))) return undefined;
   const thread = startHelperThread(helperScript(folder));
   if (!thread) return undefined;
-  if (!BASELINE_WASM_KNOWN) return { thread, baselineWasm: null };
+  if (!V8_FLAGS_KNOWN) return { thread, baselineWasm: null };
   setFlagsFromString(BASELINE_WASM_FLAG);
   let baselineWasm: ParserWasm | null = null;
   try {

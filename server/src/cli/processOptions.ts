@@ -1,6 +1,13 @@
-// The V8 flags of `check` (set by the executable, server/src/main.ts, before it loads the command
-// line's bundle, and by the command line once it knows its input) and the worker argument, kept
-// here so that the bundles and the small executable agree on them.
+// The V8 flags of `check` (set by the command line once it knows its input, cli.ts) and the worker
+// argument, kept here so that the bundles and the small executable agree on them.
+//
+// Any flag V8 is given makes it refuse Node's own code cache for Node's built-in modules, made
+// under the default flags: a thread that starts while a flag is set compiles Node's modules from
+// source, which made the helper thread of a big script (cli/helperThread.ts) ready ~26 ms later
+// (~78 against ~52 ms from its start, measured alone). Flags set back to their default values give
+// V8's own hash of them again, and the caches are accepted. So `check` sets its flags only once the
+// command line's bundle is loaded (that helper has started meanwhile), and the bundle's code cache
+// is made under the default flags (main.ts sets them back before writing it).
 
 /**
  * `check` runs the interpreter once per file, mostly before V8 has optimised it, and V8's
@@ -9,10 +16,12 @@
  * halves that. A budget of executed bytecode 8x the default (67,584) before a function is
  * optimised leaves only the really hot ones to it (229 → ~80 optimised functions on the benchmark
  * folder, 7-10 % less wall and CPU time; the 10,000-line file no slower). Measured with
- * `npm run bench` on 2 cores. Set for the whole process, workers included, before any of them is
- * optimised, and before the bundle is compiled (its code cache is only taken under the same flags).
+ * `npm run bench` on 2 cores. Set for the whole process, before the checking workers start (their
+ * bundle's code cache is made under these flags) and before the files are checked.
  */
 export const CHECK_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200 --interrupt-budget=540672';
+/** CHECK_V8_FLAGS's two flags at V8 11's defaults. */
+export const CHECK_V8_FLAGS_UNDONE = '--max-inlined-bytecode-size-cumulative=920 --interrupt-budget=67584';
 
 /**
  * V8 compiles the parser's wasm with its baseline compiler (Liftoff) and recompiles the hot
@@ -34,10 +43,11 @@ export const BASELINE_WASM_MAX_BYTES_PER_THREAD = 1024 * 1024;
  */
 export const BASELINE_WASM_UNDONE = '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering';
 /**
- * Whether this is the V8 these flags were measured on (V8 11, Node 20). Another may name them or
- * imply others differently, and V8 prints an error for a flag it does not know: it keeps its defaults.
+ * Whether this is the V8 all these flags were measured on (V8 11, Node 20): `check` sets none on
+ * another. It may name them, imply others or default them differently (the _UNDONE strings would
+ * not give its defaults back), and V8 prints an error for a flag it does not know.
  */
-export const BASELINE_WASM_KNOWN = /^11\./.test(process.versions.v8);
+export const V8_FLAGS_KNOWN = /^11\./.test(process.versions.v8);
 
 /** The executable's first argument in a checking worker thread (cli/parallel.ts): it then loads checkWorker.js. */
 export const CHECK_WORKER_ARGUMENT = '--keras-lint-check-worker';

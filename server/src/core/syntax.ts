@@ -477,7 +477,7 @@ export class SyntaxNode {
 
   /**
    * The smallest node (named or not) at `offset`, as tree-sitter picks it: the first child with
-   * start ≤ offset < end (an empty child: start = offset), repeatedly; this node when none is.
+   * start <= offset < end (an empty child: start = offset), repeatedly; this node when none is.
    */
   descendantForIndex(offset: number): SyntaxNode {
     const holds = (c: SyntaxNode): boolean => c.startIndex <= offset && (offset < c.endIndex || (c.startIndex === c.endIndex && c.endIndex === offset));

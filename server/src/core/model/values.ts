@@ -196,7 +196,7 @@ export class Vars extends Map<string, Value> {
     this.journals.push(new Map());
   }
 
-  /** Stops the innermost recording and returns it: written name → value before the first write. */
+  /** Stops the innermost recording and returns it: written name -> value before the first write. */
   end(): Map<string, Value | undefined> {
     return this.journals.pop() ?? new Map();
   }

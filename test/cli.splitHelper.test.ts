@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rng, script } from '../scripts/bench/generate.mjs';
 import { helperScript, SPLIT_MIN_SIZE, startHelperThread } from '../server/src/cli/helperThread';
 import { SplitHelper } from '../server/src/cli/splitHelper';
-import { compileParserWasm, initParser } from '../server/src/core/parser';
+import { compileParserWasm, initParser, parsePythonRange } from '../server/src/core/parser';
 import { parsePart } from '../server/src/core/splitParse';
 import { REPO } from './helpers/cli';
 
@@ -19,6 +19,16 @@ beforeAll(async () => {
 });
 
 const text = script(rng(31), 5000);
+
+/** The node count of the first part's tree (what the analysing thread tells the helper). */
+function firstPartCount(source: string, start: number): number {
+  const tree = parsePythonRange(source, 0, start);
+  try {
+    return tree.rootNode.descendantCount;
+  } finally {
+    tree.delete();
+  }
+}
 
 describe('the helper thread', () => {
   it('parses the second part of a big script and copies it as this thread would', async () => {
@@ -31,13 +41,23 @@ describe('the helper thread', () => {
       await wasm;
       const first = helper.otherPart(text)!;
       expect(first.start).toBeGreaterThan(text.length / 4);
-      const expected = parsePart(text, first.start);
+      // Told the first part's node count, it lays its copy out as the whole module's tree.
+      const count = firstPartCount(text, first.start);
+      first.firstPartParsed!(count);
+      const expected = parsePart(text, first.start, () => count);
+      expect(expected.firstPartCount).toBe(count);
       expect(first.take()).toEqual(expected);
-      // A part nobody took (its analysis parsed the module whole) is dropped when the next one is taken.
+      // A part nobody took (its analysis parsed the module whole) is dropped when the next one is
+      // taken; its helper, waiting for a count that will not come, stops waiting once a later request is counted.
       helper.otherPart(text);
-      const third = helper.otherPart(text + '\nx = 1\n')!;
-      expect(third.take()).toEqual(parsePart(text + '\nx = 1\n', third.start));
-      expect(helper.used).toBe(2);
+      const longer = text + '\nx = 1\n';
+      const third = helper.otherPart(longer)!;
+      third.firstPartParsed!(firstPartCount(longer, third.start));
+      expect(third.take()).toEqual(parsePart(longer, third.start, () => firstPartCount(longer, third.start)));
+      // Never told (the first part's parse failed before it could say): the copy comes as a tree of its own.
+      const fourth = helper.otherPart(text)!;
+      expect(fourth.take()).toEqual(parsePart(text, fourth.start));
+      expect(helper.used).toBe(3);
       expect(helper.otherPart(text.slice(0, SPLIT_MIN_SIZE - 1))).toBeUndefined();
     } finally {
       await helper.close();
@@ -51,7 +71,8 @@ describe('the helper thread', () => {
     const helper = new SplitHelper(thread, wasm, 1);
     await wasm;
     const part = helper.otherPart(text)!;
-    expect(part.take()).toEqual(parsePart(text, part.start));
+    part.firstPartParsed!(firstPartCount(text, part.start));
+    expect(part.take()).toEqual(parsePart(text, part.start, () => firstPartCount(text, part.start)));
     await exited;
     expect(new Int32Array(thread.state)[1]).toBe(2); // Life.Exited
   });

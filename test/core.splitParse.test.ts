@@ -103,8 +103,12 @@ function columns(syntax: SyntaxTree) {
   return { starts: [...starts], ends: [...ends], parents: [...parents], subtreeEnds: [...subtreeEnds], typeIds: [...typeIds], fieldIds: [...fieldIds], flags: [...flags] };
 }
 
-/** The tree of `text` read as the analysis reads it: whole, or cut at `at` and appended. */
-function treeOf(text: string, at?: number): ReturnType<typeof columns> | 'part has errors' {
+/**
+ * The tree of `text` read as the analysis reads it: whole, or cut at `at` and appended, the second
+ * part laid out as the whole module's by its thread (`placed`, what the helper does once it knows
+ * the first part's node count) or as a tree of its own.
+ */
+function treeOf(text: string, at?: number, placed = true): ReturnType<typeof columns> | 'part has errors' {
   if (at === undefined) {
     const tree = parsePython(text);
     try {
@@ -115,8 +119,9 @@ function treeOf(text: string, at?: number): ReturnType<typeof columns> | 'part h
   }
   const first = parsePythonRange(text, 0, at);
   try {
-    const second = parsePart(text, at);
+    const second = parsePart(text, at, () => (placed && !first.rootNode.hasError ? first.rootNode.descendantCount : null));
     if (first.rootNode.hasError || second.hasError) return 'part has errors';
+    expect(second.firstPartCount !== undefined).toBe(placed);
     const syntax = new SyntaxTree(first, text);
     syntax.appendPart(second);
     return columns(syntax);
@@ -125,17 +130,23 @@ function treeOf(text: string, at?: number): ReturnType<typeof columns> | 'part h
   }
 }
 
-/** analyzeText's result, with the second part (from `at`) parsed when asked for, as a helper thread would. */
-function analyzed(text: string, at?: number): { result: AnalysisResult; asked: number } {
+/**
+ * analyzeText's result, with the second part (from `at`) parsed when asked for, as a helper thread
+ * would: laid out after the first part with the node count the analysis gives (`firstPartCount`
+ * changes what it gives).
+ */
+function analyzed(text: string, at?: number, firstPartCount = (count: number) => count || null): { result: AnalysisResult; asked: number } {
   let asked = 0;
+  let counted: number | null = null;
   const other: OtherPart | undefined =
     at === undefined
       ? undefined
       : {
           start: at,
+          firstPartParsed: (count) => (counted = firstPartCount(count)),
           take: () => {
             asked++;
-            return parsePart(text, at);
+            return parsePart(text, at, () => counted);
           },
         };
   return { result: new DocumentAnalyzer({ reuse: false }).analyze(text, {}, undefined, undefined, [], other), asked };
@@ -158,6 +169,7 @@ describe('a module parsed in two parts', () => {
         }
         cuts++;
         expect(split, `${name} cut at ${candidates[i]}`).toEqual(whole);
+        expect(treeOf(text, candidates[i], false), `${name} cut at ${candidates[i]}, appended as a tree of its own`).toEqual(whole);
       }
     }
     // Most candidate lines start a statement; those inside a statement (a string, brackets) are refused.
@@ -178,7 +190,7 @@ describe('a module parsed in two parts', () => {
       let whole: ReturnType<typeof treeOf> | undefined;
       for (let k = 0; k < 6; k++) {
         const at = random.pick(candidates);
-        const split = treeOf(text, at);
+        const split = treeOf(text, at, k % 2 === 0);
         if (split === 'part has errors') continue;
         clean++;
         whole ??= treeOf(text);
@@ -197,6 +209,8 @@ describe('a module parsed in two parts', () => {
         const { result, asked } = analyzed(text, candidates[i]);
         expect(result, `${name} cut at ${candidates[i]}`).toEqual(whole);
         expect(asked).toBeLessThanOrEqual(1);
+        // The helper that was not told the count in time hands its part over as a tree of its own.
+        expect(analyzed(text, candidates[i], () => null).result, `${name} cut at ${candidates[i]}, not laid out`).toEqual(whole);
       }
     }
   });
@@ -226,6 +240,20 @@ describe('a module parsed in two parts', () => {
     expect(asked).toBe(0);
     expect(result).toEqual(analyzed(text).result);
     expect(result.findings.map((f) => f.ruleId)).toContain('KL001');
+  });
+
+  it('parses the module whole when the other part was laid out after a first part of another node count', () => {
+    const text = ['from tensorflow import keras', 'model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])', "model.compile(loss='binary_crossentropy', metrics=['accuracy'])", ''].join('\n');
+    const at = text.indexOf('model.compile');
+    const whole = analyzed(text).result;
+    expect(analyzed(text, at, (count) => count + 1).result).toEqual(whole);
+    const first = parsePythonRange(text, 0, at);
+    try {
+      const syntax = new SyntaxTree(first, text);
+      expect(() => syntax.appendPart(parsePart(text, at, () => first.rootNode.descendantCount - 1))).toThrow('laid out after another first part');
+    } finally {
+      first.delete();
+    }
   });
 
   it('parses the module whole when the other part has a syntax error or never comes', () => {

@@ -61,7 +61,7 @@ export function startEarlyHelper(folder: string, args: readonly string[]): Early
 export function startHelperThread(script: string): HelperThread | null {
   const { Worker, MessageChannel } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { port1, port2 } = new MessageChannel();
-  const state = new SharedArrayBuffer(8);
+  const state = new SharedArrayBuffer(16);
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: { port: port2, state } satisfies PartsJob, transferList: [port2] });

@@ -14,7 +14,11 @@ import { SPLIT_MIN_SIZE, type HelperThread } from './helperThread';
 export interface PartsJob {
   /** The helper's end of the channel requests and answers go through. */
   port: MessagePort;
-  /** Int32 [0]: the id of the last request answered; [1]: the helper's Life. */
+  /**
+   * Int32 [0]: the id of the last request answered; [1]: the helper's Life; [2]: the id of the
+   * last request whose first part this thread has parsed, [3]: that part's node count (0: it has a
+   * syntax error).
+   */
   state: SharedArrayBuffer;
 }
 
@@ -75,7 +79,13 @@ export class SplitHelper {
     const id = start === null ? 0 : ++this.lastId;
     if (start !== null) this.port.postMessage({ kind: 'part', id, text, start } satisfies Request);
     if (--this.bigScripts === 0) this.port.postMessage({ kind: 'last' } satisfies Request);
-    return start === null ? undefined : { start, take: () => this.take(id, text.length) };
+    return start === null ? undefined : { start, take: () => this.take(id, text.length), firstPartParsed: (count) => this.firstPartParsed(id, count) };
+  }
+
+  private firstPartParsed(id: number, count: number): void {
+    Atomics.store(this.state, 3, count);
+    Atomics.store(this.state, 2, id);
+    Atomics.notify(this.state, 2);
   }
 
   /** Waits for the answer to request `id`. Parts are taken in the order they were asked for, so answers to earlier requests were not wanted (their analysis parsed the module whole): they are dropped. */
@@ -122,7 +132,11 @@ export function serveParts(job: PartsJob, startParser: (wasm: ParserWasm | null)
     // Each request waits for the parser, however the messages were ordered.
     else
       void ready.then(
-        () => answer(request.id, () => parsePart(request.text, request.start)),
+        () => {
+          const started = Date.now();
+          // As long again as its own parse took: this thread's first part is about as big.
+          answer(request.id, () => parsePart(request.text, request.start, () => firstPartCount(state, request.id, Math.max(1000, Date.now() - started))));
+        },
         () => answer(request.id, () => null),
       );
   });
@@ -137,5 +151,22 @@ export function serveParts(job: PartsJob, startParser: (wasm: ParserWasm | null)
     job.port.postMessage({ id, part } satisfies Answer, part ? [part.columns] : []);
     Atomics.store(state, 0, id);
     Atomics.notify(state, 0);
+  }
+}
+
+/**
+ * The node count of request `id`'s first part, which the analysing thread says once it has parsed
+ * it (SplitHelper.firstPartParsed): null when that part has a syntax error, when that thread has
+ * moved on to a later request, or has not said within `limitMs` (the part is then handed over as it
+ * is, and appended there the slower way).
+ */
+function firstPartCount(state: Int32Array, id: number, limitMs: number): number | null {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const counted = Atomics.load(state, 2);
+    if (counted === id) return Atomics.load(state, 3) || null;
+    const left = deadline - Date.now();
+    if (counted > id || left <= 0) return null;
+    Atomics.wait(state, 2, counted, left);
   }
 }

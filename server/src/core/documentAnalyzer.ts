@@ -153,13 +153,17 @@ export class DocumentAnalyzer {
   private analyzeInParts(text: string, eol: LineEnding, joins: ReadonlySet<number>, flavour: FlavourInfo, describe: (offset: number) => string, options: AnalysisOptions, otherPart: OtherPart): AnalysisResult | null {
     const firstTree = parsePythonRange(text, 0, otherPart.start);
     try {
-      if (firstTree.rootNode.hasError) return null;
+      const hasError = firstTree.rootNode.hasError;
+      const count = firstTree.rootNode.descendantCount;
+      otherPart.firstPartParsed?.(hasError ? 0 : count);
+      if (hasError) return null;
       return withSyntax(firstTree, text, (root, syntax) => {
         const interpreter = new Interpreter();
         const first = root.namedChildren;
         const stopped = interpreter.runStatements(first);
         const second = otherPart.take();
-        if (!second || second.hasError) return null;
+        // A part laid out after another first part is no answer to this one (it cannot happen, short of a bug).
+        if (!second || second.hasError || (second.firstPartCount !== undefined && second.firstPartCount !== count)) return null;
         syntax.appendPart(second);
         const statements = syntax.root.namedChildren;
         if (!stopped) interpreter.runStatements(statements.slice(first.length));

@@ -16,10 +16,15 @@ import { SyntaxTree, type CopiedPart } from './syntax';
 
 export type { CopiedPart } from './syntax';
 
-/** The part of a module another thread parses, from `start` to the end; `take` waits for its copy (null when none is coming). */
+/**
+ * The part of a module another thread parses, from `start` to the end; `take` waits for its copy
+ * (null when none is coming). `firstPartParsed` tells that thread the node count of the first
+ * part's tree (0: it has a syntax error), for it to lay its copy out as the whole module's.
+ */
 export interface OtherPart {
   start: number;
   take(): CopiedPart | null;
+  firstPartParsed?(count: number): void;
 }
 
 /** Words that go on the compound statement before them (a cut before them would only fail). */
@@ -67,11 +72,15 @@ export function splitPoint(text: string): number | null {
   return null;
 }
 
-/** A helper's side: parses `text` from `start` on and copies the whole tree, in a buffer that can be transferred. */
-export function parsePart(text: string, start: number): CopiedPart {
+/**
+ * A helper's side: parses `text` from `start` on and copies the whole tree, in a buffer that can be
+ * transferred; laid out as the whole module's tree when `firstPartCount` (asked after the parse,
+ * which gives the other thread time to parse its part) gives the first part's node count.
+ */
+export function parsePart(text: string, start: number, firstPartCount: () => number | null = () => null): CopiedPart {
   const tree = parsePythonRange(text, start, text.length);
   try {
-    return new SyntaxTree(tree, text).copiedPart();
+    return new SyntaxTree(tree, text).copiedPart(firstPartCount() ?? undefined);
   } finally {
     tree.delete();
   }

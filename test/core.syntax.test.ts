@@ -155,7 +155,7 @@ describe('the syntax copy', () => {
       const refusing = new GuardedCopier(() => {
         throw new Error('unexpected layout');
       }, () => new CursorCopier(tree));
-      expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, refusing).root, '')).toBeNull();
+      expect(difference(tree.rootNode, new SyntaxTree(tree, text, 'own', refusing).root, '')).toBeNull();
       expect(refusing.usingFallback).toBe(true);
 
       // The reader fails on the third statement, after copying the top level and two statements.
@@ -171,12 +171,12 @@ describe('the syntax copy', () => {
           topLevelHasError: (top) => inner.topLevelHasError(top),
         };
       }, () => new CursorCopier(tree));
-      expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, failingLate).root, '')).toBeNull();
+      expect(difference(tree.rootNode, new SyntaxTree(tree, text, 'own', failingLate).root, '')).toBeNull();
       expect(failingLate.usingFallback).toBe(true);
       expect(copies).toBe(3);
 
       const healthy = new GuardedCopier(reader, () => new CursorCopier(tree));
-      expect(difference(tree.rootNode, new SyntaxTree(tree, text, false, healthy).root, '')).toBeNull();
+      expect(difference(tree.rootNode, new SyntaxTree(tree, text, 'own', healthy).root, '')).toBeNull();
       expect(healthy.usingFallback).toBe(false);
     });
   });

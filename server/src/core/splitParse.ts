@@ -80,7 +80,8 @@ export function splitPoint(text: string): number | null {
 export function parsePart(text: string, start: number, firstPartCount: () => number | null = () => null): CopiedPart {
   const tree = parsePythonRange(text, start, text.length);
   try {
-    return new SyntaxTree(tree, text).copiedPart(firstPartCount() ?? undefined);
+    const after = firstPartCount();
+    return new SyntaxTree(tree, text, after ? { after } : 'own').copiedPart();
   } finally {
     tree.delete();
   }

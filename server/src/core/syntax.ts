@@ -68,22 +68,26 @@ export class SyntaxTree implements NodeColumns {
   private readonly copier: TreeCopier;
   private readonly topLevel: number[];
   /** The pooled buffer the columns live in, until released. */
-  private columns: ArrayBuffer | null;
+  private columns: ArrayBuffer | null = null;
+  /** Of a tree placed `{ after }`: `after`; 0 otherwise. */
+  private readonly placedAfter: number = 0;
 
-  /**
-   * `pooled`: the columns come from (and `release` gives them back to) a buffer shared by
-   * successive trees, for callers that read a tree only until they release it. `copier`: how the
-   * columns are filled (default: the fastest available way).
-   */
-  constructor(readonly tree: Tree, readonly text: string, pooled = false, copier?: TreeCopier) {
+  /** `place`: where the columns live (ColumnsPlace). `copier`: how they are filled (default: the fastest available way). */
+  constructor(readonly tree: Tree, readonly text: string, place: ColumnsPlace = 'own', copier?: TreeCopier) {
     this.language = pythonLanguage();
     this.copier = copier ?? copierFor(tree, this.language, activeCopy());
     const rootNode = tree.rootNode;
     const count = rootNode.descendantCount;
     const rootHasError = rootNode.hasError;
-    const buffer = columnsFor(count, pooled);
-    this.columns = pooled ? buffer : null;
-    const columns = columnsIn(buffer, count);
+    let columns: Columns;
+    if (typeof place === 'object') {
+      columns = columnsAfter(place.after, count);
+      this.placedAfter = place.after;
+    } else {
+      const buffer = columnsFor(count, place === 'pooled');
+      if (place === 'pooled') this.columns = buffer;
+      columns = columnsIn(buffer, count);
+    }
     this.starts = columns.starts;
     this.ends = columns.ends;
     this.parents = columns.parents;
@@ -107,25 +111,29 @@ export class SyntaxTree implements NodeColumns {
   /**
    * The whole tree, copied, in a buffer of its own (which can be transferred to another thread):
    * what a thread that parsed part of a module gives the thread that analyses it (splitParse.ts).
-   * With `firstPartCount` (the node count of the first part's tree, its module node included), the
-   * buffer is already laid out as the whole module's tree: this tree's nodes, renumbered, after the
-   * first part's place, whose memory is written once here, so the analysing thread only copies its
-   * own columns in (appendPart). A page of fresh memory costs its first write ~3 us on the benchmark
-   * machine: laying out the 10,000-line script's 3.3 MB there cost that thread ~20 ms.
+   * The last use of this tree: a tree placed `{ after }` is renumbered as the whole module's here.
    */
-  copiedPart(firstPartCount?: number): CopiedPart {
+  copiedPart(): CopiedPart {
     if (this.columns) throw new Error('keras-lint: a pooled tree is not handed on');
     this.copyAll();
     const count = this.starts.length;
     const hasError = this.hasError(0);
     const end = this.ends[0];
-    if (!firstPartCount) return { columns: this.starts.buffer as ArrayBuffer, count, hasError, end };
-    const total = firstPartCount + count - 1;
-    const columns = new ArrayBuffer(total * BYTES_PER_NODE);
-    const merged = columnsIn(columns, total);
-    placePart(merged, this, firstPartCount);
-    for (const column of Object.values(merged)) column.fill(0, 0, firstPartCount);
-    return { columns, count: total, hasError, end, firstPartCount };
+    const columns = this.starts.buffer as ArrayBuffer;
+    const after = this.placedAfter;
+    if (!after) return { columns, count, hasError, end };
+    // Written as this tree numbers its nodes, from index after - 1 on: renumbered as the whole
+    // module's, its top-level nodes children of node 0. The first part's place (its module node
+    // at 0 to after - 2; after - 1 holds this tree's own module node, which that part's last node
+    // overwrites) is written once, so that its pages are in memory when that thread copies it in.
+    const shift = after - 1;
+    for (let i = 1; i < count; i++) {
+      if (this.parents[i] !== 0) this.parents[i] += shift;
+      this.subtreeEnds[i] += shift;
+    }
+    const total = after + count - 1;
+    for (const column of Object.values(columnsIn(columns, total))) column.fill(0, 0, shift);
+    return { columns, count: total, hasError, end, firstPartCount: after };
   }
 
   /**
@@ -321,6 +329,33 @@ export interface CopiedPart {
 }
 
 type Columns = NodeColumns & { copied: Uint8Array };
+
+/**
+ * Where a tree's columns live: a buffer of its own; `pooled`, a buffer shared by successive trees
+ * (and given back by `release`), for callers that read a tree only until they release it; or, for
+ * the second part of a module whose first part's tree has `after` nodes (its module node included),
+ * a buffer laid out as the whole module's tree, this tree's nodes after the first part's: the
+ * thread that parsed the first part then only copies its own columns in (appendPart). A page of
+ * fresh memory costs its first write ~3 us on the benchmark machine: laying the 10,000-line
+ * script's 3.3 MB out there cost that thread ~20 ms.
+ */
+export type ColumnsPlace = 'own' | 'pooled' | { after: number };
+
+/** Views of a buffer laid out for `after + count - 1` nodes, from index `after - 1` on: `count` nodes numbered from 0 land after the first `after - 1`. */
+function columnsAfter(after: number, count: number): Columns {
+  const whole = columnsIn(new ArrayBuffer((after + count - 1) * BYTES_PER_NODE), after + count - 1);
+  const from = after - 1;
+  return {
+    starts: whole.starts.subarray(from),
+    ends: whole.ends.subarray(from),
+    parents: whole.parents.subarray(from),
+    subtreeEnds: whole.subtreeEnds.subarray(from),
+    typeIds: whole.typeIds.subarray(from),
+    fieldIds: whole.fieldIds.subarray(from),
+    flags: whole.flags.subarray(from),
+    copied: whole.copied.subarray(from),
+  };
+}
 
 /**
  * Writes the nodes of `part` (a module's tree), but its module node, into `into` from index `own`
@@ -535,7 +570,7 @@ export function readTree(tree: Tree, text: string): SyntaxNode {
  * `use` returns must hold no node (offsets and strings only).
  */
 export function withSyntax<T>(tree: Tree, text: string, use: (root: SyntaxNode, syntax: SyntaxTree) => T): T {
-  const syntax = new SyntaxTree(tree, text, true);
+  const syntax = new SyntaxTree(tree, text, 'pooled');
   try {
     return use(syntax.root, syntax);
   } finally {

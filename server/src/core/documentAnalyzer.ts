@@ -4,7 +4,7 @@ import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
 import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
 import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
-import { parsePython, parsePythonRange, withLineFeeds } from './parser';
+import { parsePython, parsePythonRange, retireTree, withLineFeeds } from './parser';
 import { commonPrefixLength, commonSuffixLength, moveOutcome, type MoveOffset, type Outcome } from './relocate';
 import { checkFacts, finish } from './results';
 import { fileStyle, lineEndingOf, type LineEnding } from './rules/edits';
@@ -100,7 +100,7 @@ export class DocumentAnalyzer {
       this.forget();
       throw error;
     } finally {
-      ownTree?.delete();
+      if (ownTree) retireTree(ownTree);
     }
   }
 
@@ -171,7 +171,7 @@ export class DocumentAnalyzer {
         return { ...finish(outcome, options), flavour, hasSyntaxErrors: false };
       });
     } finally {
-      firstTree.delete();
+      retireTree(firstTree);
     }
   }
 

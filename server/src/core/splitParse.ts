@@ -11,7 +11,7 @@
 // there without a syntax error (an unclosed string or bracket, a dangling decorator); a line that
 // goes on the statement before it (`else:`, `except`, an operator) cannot start the second part
 // without one. So when either part has a syntax error, the module is parsed whole instead.
-import { parsePythonRange } from './parser';
+import { parsePythonRange, retireTree } from './parser';
 import { SyntaxTree, type CopiedPart } from './syntax';
 
 export type { CopiedPart } from './syntax';
@@ -83,6 +83,6 @@ export function parsePart(text: string, start: number, firstPartCount: () => num
     const after = firstPartCount();
     return new SyntaxTree(tree, text, after ? { after } : 'own').copiedPart();
   } finally {
-    tree.delete();
+    retireTree(tree);
   }
 }

@@ -70,6 +70,9 @@ describe('flavour from the code', () => {
     ['import tf_keras as keras', 'tf-keras2', 'imports tf_keras'],
     ['import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow as tf', 'tf-keras2', 'sets TF_USE_LEGACY_KERAS=1'],
     ["import os\nos.environ.setdefault('TF_USE_LEGACY_KERAS', '1')\nfrom tensorflow import keras", 'tf-keras2', 'sets TF_USE_LEGACY_KERAS=1'],
+    // TF compares the value with "true", "True" and "1".
+    ['import os\nos.environ["TF_USE_LEGACY_KERAS"] = "True"\nimport tensorflow as tf', 'tf-keras2', 'sets TF_USE_LEGACY_KERAS=1'],
+    ["import os\nos.environ.setdefault('TF_USE_LEGACY_KERAS', 'true')\nfrom tensorflow import keras", 'tf-keras2', 'sets TF_USE_LEGACY_KERAS=1'],
   ])('%j → %s', (code, flavour, evidence) => {
     const info = flavourOf(code);
     expect(info.flavour).toBe(flavour);
@@ -84,6 +87,7 @@ describe('flavour from the code', () => {
     'print("nb_epoch=3")',
     'from tensorflow.keras.layers import Embedding\nEmbedding(input_dim=20000, output_dim=128)', // output_dim is still Embedding's
     'os.environ["TF_USE_LEGACY_KERAS"] = "0"',
+    'os.environ["TF_USE_LEGACY_KERAS"] = "TRUE"', // not a value TF takes
     'legacy = os.environ.get("TF_USE_LEGACY_KERAS", "1")', // a read, not a setting
     'raise RuntimeError("run with TF_USE_LEGACY_KERAS=1")',
     'model.fit(x, y, nb_epoch=10)\nimport keras\nkeras.ops.sum(x)', // contradictory signals

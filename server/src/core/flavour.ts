@@ -113,8 +113,13 @@ const KERAS3_SIGNALS: [RegExp, string][] = [
   [KERAS_BACKEND_SIGNAL, 'sets KERAS_BACKEND to a non-TensorFlow backend'],
 ];
 const TF_KERAS_SIGNAL = /\b(?:import|from)\s+tf_keras\b/;
-/** `os.environ["TF_USE_LEGACY_KERAS"] = "1"` (or setdefault, putenv, a notebook's %env): tf.keras is tf_keras on TF 2.16+. Not a read. */
-const LEGACY_KERAS_SIGNAL = /\[\s*["']TF_USE_LEGACY_KERAS["']\s*\]\s*=\s*["'](?:1|true)["']|\b(?:setdefault|putenv)\s*\(\s*["']TF_USE_LEGACY_KERAS["']\s*,\s*["'](?:1|true)["']|\b_+env_TF_USE_LEGACY_KERAS\s*=\s*(?:1|true)\b/i;
+/**
+ * `os.environ["TF_USE_LEGACY_KERAS"] = "1"` (or setdefault, putenv, a notebook's %env): tf.keras is
+ * tf_keras on TF 2.16+. Not a read. The values TF takes, as it compares them: "1", "true", "True".
+ * Case-sensitive like ANY_SIGNAL, which holds it: with an `i` flag here, "True" passed this and not
+ * that, and was no evidence.
+ */
+const LEGACY_KERAS_SIGNAL = /\[\s*["']TF_USE_LEGACY_KERAS["']\s*\]\s*=\s*["'](?:1|[Tt]rue)["']|\b(?:setdefault|putenv)\s*\(\s*["']TF_USE_LEGACY_KERAS["']\s*,\s*["'](?:1|[Tt]rue)["']|\b_+env_TF_USE_LEGACY_KERAS\s*=\s*(?:1|[Tt]rue)\b/;
 const LEGACY_GRAPH_SIGNAL = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 
 /** The flavour the code itself reveals (and whether it switches tf.keras back to graph mode). */

@@ -234,6 +234,9 @@ export class TreeMemoryReader {
     let inherited = -1;
     let stack: Int32Array = walkStack;
     let depth = 0;
+    /** The parent index and inherited field of the children walked into next. */
+    let childParent: number;
+    let childInherited: number;
     let next = first;
     for (;;) {
       // Children sit just before their parent's heap data: a count that cannot is not a count.
@@ -312,26 +315,23 @@ export class TreeMemoryReader {
           continue;
         }
         if (grandchildren === 0) continue;
-        if (depth + FRAME > stack.length) stack = walkStack = grown(stack);
-        stack[depth++] = parentHeap;
-        stack[depth++] = k;
-        stack[depth++] = structural;
-        stack[depth++] = at;
-        stack[depth++] = parentIndex;
-        stack[depth++] = inherited;
-        parentIndex = index;
-        inherited = -1;
+        childParent = index;
+        childInherited = -1;
       } else if (grandchildren > 0 && u32[(childHeap + 48) >> 2] > 0) {
         // A hidden node with visible children: they are its parent's. An extra one passes no field.
-        if (depth + FRAME > stack.length) stack = walkStack = grown(stack);
-        stack[depth++] = parentHeap;
-        stack[depth++] = k;
-        stack[depth++] = structural;
-        stack[depth++] = at;
-        stack[depth++] = parentIndex;
-        stack[depth++] = inherited;
-        inherited = extra ? 0 : field;
+        childParent = parentIndex;
+        childInherited = extra ? 0 : field;
       } else continue;
+      // Into the child's children: this frame waits on the stack.
+      if (depth + FRAME > stack.length) stack = walkStack = grown(stack);
+      stack[depth++] = parentHeap;
+      stack[depth++] = k;
+      stack[depth++] = structural;
+      stack[depth++] = at;
+      stack[depth++] = parentIndex;
+      stack[depth++] = inherited;
+      parentIndex = childParent;
+      inherited = childInherited;
       parentHeap = childHeap;
       childCount = grandchildren;
       production = u16[(childHeap + 66) >> 1];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ParserWasm } from '../core/parser';
-import { BASELINE_WASM_FLAG, V8_FLAGS_KNOWN, BASELINE_WASM_UNDONE } from './processOptions';
+import { BASELINE_WASM_FLAG, BASELINE_WASM_UNDONE, V8_FLAGS_KNOWN } from './processOptions';
 import type { PartsJob } from './splitHelper';
 
 /** Scripts from this size on (characters, or bytes on disk) are parsed in two parts when a core is spare. */

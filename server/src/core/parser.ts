@@ -117,7 +117,10 @@ export function retireTree(tree: Tree): void {
 
 /** This thread's parser, once the trees retired since its last parse are freed. */
 function parser(): Parser {
-  for (const tree of retired.splice(0)) tree.delete();
+  if (retired.length) {
+    for (const tree of retired) tree.delete();
+    retired = [];
+  }
   if (!sharedParser) {
     sharedParser = new Parser();
     sharedParser.setLanguage(pythonLanguage());

@@ -127,10 +127,7 @@ export class SyntaxTree implements NodeColumns {
     // at 0 to after - 2; after - 1 holds this tree's own module node, which that part's last node
     // overwrites) is written once, so that its pages are in memory when that thread copies it in.
     const shift = after - 1;
-    for (let i = 1; i < count; i++) {
-      if (this.parents[i] !== 0) this.parents[i] += shift;
-      this.subtreeEnds[i] += shift;
-    }
+    renumber(this.parents, this.subtreeEnds, 1, count, shift);
     const total = after + count - 1;
     for (const column of Object.values(columnsIn(columns, total))) column.fill(0, 0, shift);
     return { columns, count: total, hasError, end, firstPartCount: after };
@@ -358,24 +355,20 @@ function columnsAfter(after: number, count: number): Columns {
 }
 
 /**
- * Writes the nodes of `part` (a module's tree), but its module node, into `into` from index `own`
- * on, renumbered as the whole module's tree numbers them: its top-level nodes become children of
- * node 0, copied.
+ * Writes the nodes of `part` (a module's tree, copied whole), but its module node, into `into` from
+ * index `own` on, renumbered as the whole module's tree numbers them: its top-level nodes become
+ * children of node 0.
  */
-function placePart(into: Columns, part: NodeColumns, own: number): void {
-  const count = part.starts.length;
-  const shift = own - 1;
-  into.starts.set(part.starts.subarray(1), own);
-  into.ends.set(part.ends.subarray(1), own);
-  into.typeIds.set(part.typeIds.subarray(1), own);
-  into.fieldIds.set(part.fieldIds.subarray(1), own);
-  into.flags.set(part.flags.subarray(1), own);
-  // The part is copied whole: `copied` matters only for top-level nodes, and says so for all of them.
-  for (let i = 1; i < count; i++) {
-    const parent = part.parents[i];
-    into.parents[i + shift] = parent === 0 ? 0 : parent + shift;
-    into.subtreeEnds[i + shift] = part.subtreeEnds[i] + shift;
-    if (parent === 0) into.copied[i + shift] = COPIED;
+function placePart(into: Columns, part: Columns, own: number): void {
+  for (const column of ['starts', 'ends', 'parents', 'subtreeEnds', 'typeIds', 'fieldIds', 'flags', 'copied'] as const) into[column].set(part[column].subarray(1), own);
+  renumber(into.parents, into.subtreeEnds, own, own + part.starts.length - 1, own - 1);
+}
+
+/** Shifts the indexes of nodes [from, to) by `shift`; a parent 0 (the module node) stays. */
+function renumber(parents: Int32Array, subtreeEnds: Int32Array, from: number, to: number, shift: number): void {
+  for (let i = from; i < to; i++) {
+    if (parents[i] !== 0) parents[i] += shift;
+    subtreeEnds[i] += shift;
   }
 }
 

@@ -2,8 +2,6 @@
 // second) must read exactly as the module parsed whole: the same nodes, numbered the same, and
 // the same analysis. Here the second part is parsed on this thread; cli.parallel.test.ts runs the
 // helper thread.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rng, script } from '../scripts/bench/generate.mjs';
 import { DocumentAnalyzer } from '../server/src/core/documentAnalyzer';
@@ -11,96 +9,18 @@ import { initParser, parsePython, parsePythonRange } from '../server/src/core/pa
 import { parsePart, splitPoint, type OtherPart } from '../server/src/core/splitParse';
 import { SyntaxTree } from '../server/src/core/syntax';
 import type { AnalysisResult } from '../server/src/core/types';
-import { EXAMPLES } from './helpers/cli';
+import { columns, files } from './helpers/sources';
 import { mutateMany, seeded } from './helpers/fuzz';
-
 
 beforeAll(async () => {
   await initParser();
 });
-
-const FIXTURES = join(__dirname, 'fixtures');
-const files: [string, string][] = [
-  ...['flag', 'silent'].flatMap((folder) =>
-    readdirSync(join(FIXTURES, folder))
-      .filter((n) => n.endsWith('.py'))
-      .sort()
-      .map((n): [string, string] => [`${folder}/${n}`, readFileSync(join(FIXTURES, folder, n), 'utf8')]),
-  ),
-  ...readdirSync(EXAMPLES)
-    .filter((n) => n.endsWith('.py'))
-    .sort()
-    .map((n): [string, string] => [n, readFileSync(join(EXAMPLES, n), 'utf8')]),
-  ['generated.py', script(rng(11), 1500)],
-  // Lines in column 0 that do not start a statement, or start one that goes on another: each cut
-  // there must be refused (a part has an error) or be a statement boundary.
-  [
-    'tricky.py',
-    [
-      'import os, \\',
-      'sys',
-      'x = 1 + \\',
-      'y',
-      'def f():',
-      '    """Doc.',
-      'Args:',
-      '    x: a value',
-      '"""',
-      '    return (1 +',
-      'x)',
-      '@decorator',
-      'class A:',
-      '    pass',
-      'if x:',
-      '    pass',
-      'elif y:',
-      '    pass',
-      'else:',
-      '    pass',
-      'try:',
-      '    pass',
-      'except Exception:',
-      '    pass',
-      'finally:',
-      '    pass',
-      'async def g():',
-      '    await h()',
-      'match x:',
-      '    case 1:',
-      '        pass',
-      'case = 2',
-      'print(f"""',
-      'text {x}',
-      '""")',
-      'lambda_ = lambda: (',
-      'x)',
-      'z = [',
-      'i for i in range(3)]',
-      'w = 1; v = 2',
-      '\f',
-      'u = 3',
-      'if True: t = 1',
-      'else: t = 2',
-      's = x if y \\',
-      'else z',
-      'del s',
-      '',
-    ].join('\n'),
-  ],
-];
 
 /** Every line start of `text` that splitPoint could pick (a name or a decorator in column 0). */
 function lineStarts(text: string): number[] {
   const starts: number[] = [];
   for (let i = 0; i < text.length; i = text.indexOf('\n', i) + 1 || text.length) if (/[A-Za-z_@]/.test(text[i])) starts.push(i);
   return starts.filter((s) => s > 0);
-}
-
-/** The columns of a copied tree, as plain arrays. */
-function columns(syntax: SyntaxTree) {
-  syntax.copyAll();
-  const { starts, ends, parents, subtreeEnds, typeIds, fieldIds, flags } = syntax;
-  return { starts: [...starts], ends: [...ends], parents: [...parents], subtreeEnds: [...subtreeEnds], typeIds: [...typeIds], fieldIds: [...fieldIds], flags: [...flags] };
 }
 
 /**

@@ -1,13 +1,16 @@
-// The server's document store keeps one tree per document and applies incremental LSP changes to
-// it (tree.edit + re-parse from the old tree). After any sequence of edits the tree must be the
-// one a fresh parse of the text gives, node for node.
+// The server's document store keeps one parse per document and applies incremental LSP changes to
+// it (core/documentParse.ts: the statements an edit touched spliced into a copy of the module, or
+// tree.edit + re-parse from the old tree). After any sequence of edits the parse must read as a
+// fresh parse of the text does, node for node.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Node } from 'web-tree-sitter';
 import { initParser } from '../server/src/core/analyze';
+import { hasSyntaxError, ModuleCopy, withModule, type ParsedModule } from '../server/src/core/moduleCopy';
 import { parsePython } from '../server/src/core/parser';
+import { SyntaxTree } from '../server/src/core/syntax';
 import { MAX_KEPT_TREES, ParsedDocuments } from '../server/src/lsp/documents';
+import { columns } from './helpers/sources';
 
 beforeAll(async () => {
   await initParser();
@@ -28,10 +31,23 @@ function fakeConnection() {
   return { connection, handlers };
 }
 
-function dump(node: Node, out: string[] = []): string[] {
-  out.push(`${node.type}@${node.startIndex}-${node.endIndex}:${node.startPosition.row}.${node.startPosition.column}-${node.endPosition.row}.${node.endPosition.column}`);
-  for (const child of node.children) if (child) dump(child, out);
-  return out;
+/** The nodes of a parse of `text`, as the analysis reads them. */
+function read(parsed: ParsedModule, text: string): ReturnType<typeof columns> {
+  return withModule(parsed, text, (_, syntax) => columns(syntax));
+}
+
+/** The nodes of a fresh parse of `text`. */
+function fresh(text: string): ReturnType<typeof columns> {
+  const tree = parsePython(text);
+  try {
+    return columns(new SyntaxTree(tree, text));
+  } finally {
+    tree.delete();
+  }
+}
+
+function textOf(parsed: ParsedModule, text: string): string {
+  return withModule(parsed, text, (root) => root.source.slice(0, root.endIndex));
 }
 
 /** A small deterministic random generator (so a failure can be replayed). */
@@ -58,8 +74,9 @@ describe('ParsedDocuments', () => {
     const uri = 'file:///random.py';
     handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: START } });
     const mirror = TextDocument.create(uri, 'python', 1, START);
-    store.treeFor(store.get(uri)!);
+    store.parsedFor(store.get(uri)!);
     const next = random(42);
+    let spliced = 0;
     for (let version = 2; version < 300; version++) {
       const changes: TextDocumentContentChangeEvent[] = [];
       const count = next() < 0.3 ? 2 : 1;
@@ -79,13 +96,9 @@ describe('ParsedDocuments', () => {
       expect(store.get(uri)!.getText()).toBe(mirror.getText());
       // Re-parse only now and then, so that edits also pile up on one tree.
       if (version % 3 !== 0) continue;
-      const tree = store.treeFor(store.get(uri)!);
-      const fresh = parsePython(mirror.getText());
-      try {
-        expect(dump(tree.rootNode)).toEqual(dump(fresh.rootNode));
-      } finally {
-        fresh.delete();
-      }
+      const parsed = store.parsedFor(store.get(uri)!);
+      if (parsed instanceof ModuleCopy) spliced++;
+      expect(read(parsed, mirror.getText())).toEqual(fresh(mirror.getText()));
     }
     store.dispose();
   });
@@ -98,7 +111,7 @@ describe('ParsedDocuments', () => {
     const start = 'x = 1\rif x:\r    y = [x,\r    2]\r';
     handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: start } });
     const mirror = TextDocument.create(uri, 'python', 1, start);
-    store.treeFor(store.get(uri)!);
+    store.parsedFor(store.get(uri)!);
     // Insert "\n" after each "\r" (making "\r\n"), then take it out again, then put text there.
     const steps: [number, number, string][] = [];
     for (let at = start.indexOf('\r'); at >= 0; at = start.indexOf('\r', at + 1)) steps.push([at + 1, at + 1, '\n'], [at + 1, at + 2, ''], [at + 1, at + 1, 'z']);
@@ -110,12 +123,7 @@ describe('ParsedDocuments', () => {
       TextDocument.update(mirror, [change], version);
       handlers.change!({ textDocument: { uri, version }, contentChanges: [change] });
       if (text === 'z') shift++;
-      const fresh = parsePython(mirror.getText());
-      try {
-        expect(dump(store.treeFor(store.get(uri)!).rootNode), JSON.stringify(mirror.getText())).toEqual(dump(fresh.rootNode));
-      } finally {
-        fresh.delete();
-      }
+      expect(read(store.parsedFor(store.get(uri)!), mirror.getText()), JSON.stringify(mirror.getText())).toEqual(fresh(mirror.getText()));
     }
     store.dispose();
   });
@@ -126,16 +134,16 @@ describe('ParsedDocuments', () => {
     store.documents.listen(connection as never);
     const uri = 'file:///full.py';
     handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'x = 1\n' } });
-    const first = store.treeFor(store.get(uri)!);
-    expect(store.treeFor(store.get(uri)!)).toBe(first);
+    const first = store.parsedFor(store.get(uri)!);
+    expect(store.parsedFor(store.get(uri)!)).toBe(first);
     handlers.change!({ textDocument: { uri, version: 2 }, contentChanges: [{ text: 'def f(:\n' }] });
-    const second = store.treeFor(store.get(uri)!);
-    expect(second.rootNode.hasError).toBe(true);
-    expect(second.rootNode.text).toBe('def f(:\n');
+    const second = store.parsedFor(store.get(uri)!);
+    expect(hasSyntaxError(second)).toBe(true);
+    expect(textOf(second, 'def f(:\n')).toBe('def f(:\n');
     handlers.close!({ textDocument: { uri } });
     expect(store.get(uri)).toBeUndefined();
     handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'y = 2\n' } });
-    expect(store.treeFor(store.get(uri)!).rootNode.text).toBe('y = 2\n');
+    expect(textOf(store.parsedFor(store.get(uri)!), 'y = 2\n')).toBe('y = 2\n');
     store.dispose();
   });
 
@@ -145,16 +153,16 @@ describe('ParsedDocuments', () => {
     store.documents.listen(connection as never);
     const uris = Array.from({ length: MAX_KEPT_TREES + 6 }, (_, i) => `file:///many/${i}.py`);
     uris.forEach((uri, i) => handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: `x${i} = ${i}\n` } }));
-    const trees = uris.map((uri) => store.treeFor(store.get(uri)!));
+    const trees = uris.map((uri) => store.parsedFor(store.get(uri)!));
     expect(store.keptTrees).toBe(MAX_KEPT_TREES);
     // The last one used is kept (the same tree); the first was forgotten and comes back re-parsed.
     const last = uris[uris.length - 1];
-    expect(store.treeFor(store.get(last)!)).toBe(trees[trees.length - 1]);
-    const again = store.treeFor(store.get(uris[0])!);
-    expect(again.rootNode.text).toBe('x0 = 0\n');
+    expect(store.parsedFor(store.get(last)!)).toBe(trees[trees.length - 1]);
+    const again = store.parsedFor(store.get(uris[0])!);
+    expect(textOf(again, 'x0 = 0\n')).toBe('x0 = 0\n');
     // An edit to a document whose tree was forgotten still gives the right tree.
     handlers.change!({ textDocument: { uri: uris[1], version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 6 } }, text: '42' }] });
-    expect(dump(store.treeFor(store.get(uris[1])!).rootNode)).toEqual(dump(parsePython('x1 = 42\n').rootNode));
+    expect(read(store.parsedFor(store.get(uris[1])!), 'x1 = 42\n')).toEqual(fresh('x1 = 42\n'));
     expect(store.keptTrees).toBe(MAX_KEPT_TREES);
     store.dispose();
     expect(store.keptTrees).toBe(0);
@@ -167,7 +175,7 @@ describe('ParsedDocuments', () => {
     store.documents.listen(connection as never);
     const uri = 'file:///malformed.py';
     handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: 'x = 1\n' } });
-    store.treeFor(store.get(uri)!);
+    store.parsedFor(store.get(uri)!);
     const valid = { range: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } }, text: '2' };
     const malformed: unknown[] = [
       { rangeLength: 1, text: 'q' },
@@ -185,10 +193,10 @@ describe('ParsedDocuments', () => {
     expect(ignored).toEqual(malformed.map(() => uri));
     // The kept tree was not edited either: the next valid change gives the right tree.
     handlers.change!({ textDocument: { uri, version: 10 }, contentChanges: [valid] });
-    expect(dump(store.treeFor(store.get(uri)!).rootNode)).toEqual(dump(parsePython('x = 2\n').rootNode));
+    expect(read(store.parsedFor(store.get(uri)!), 'x = 2\n')).toEqual(fresh('x = 2\n'));
     handlers.open!({ textDocument: { uri: 'file:///null.py', languageId: 'python', version: 1, text: null as unknown as string } });
     expect(store.get('file:///null.py')!.getText()).toBe('');
-    expect(store.treeFor(store.get('file:///null.py')!).rootNode.text).toBe('');
+    expect(textOf(store.parsedFor(store.get('file:///null.py')!), '')).toBe('');
     store.dispose();
   });
 });

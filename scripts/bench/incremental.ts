@@ -1,13 +1,16 @@
 // Core-level measurement of re-analysis after a one-character edit (what the language server does on
-// each keystroke, debounce excluded): tree.edit + incremental parsePython(text, oldTree) + the
-// document's DocumentAnalyzer on the new tree, against a full parse + analysis of the same file.
+// each keystroke, debounce excluded): the document's DocumentParse told the edit and asked for the
+// new version's parse (core/documentParse.ts), then the document's DocumentAnalyzer on it, against
+// a full parse + analysis of the same file.
 // The first edit after opening runs everything (the analyzer remembers nothing of a first version);
 // it is one of the edits the median is taken over.
 // Bundled by scripts/bench/run.mjs into .bench/; prints one JSON line.
 // Usage: node .bench/incremental.cjs FILE [ROUNDS]
 import { readFileSync } from 'node:fs';
-import { Edit, type Tree } from 'web-tree-sitter';
+import { Edit } from 'web-tree-sitter';
 import { analyzeText, DocumentAnalyzer, initParser } from '../../server/src/core/analyze';
+import { DocumentParse } from '../../server/src/core/documentParse';
+import type { ParsedModule } from '../../server/src/core/moduleCopy';
 import { parsePython, pointAt } from '../../server/src/core/parser';
 
 function median(values: number[]): number {
@@ -24,12 +27,12 @@ function editPlaces(text: string, count: number): number[] {
   return places.filter((_, i) => i % step === 0).slice(0, count);
 }
 
-/** Inserts '1' at `at` as the server sees it: tree.edit, then an incremental parse (the caller deletes the old tree). */
-function typeOneCharacter(text: string, tree: Tree, at: number): { text: string; tree: Tree } {
+/** Inserts '1' at `at` as the server sees it: the edit told, then the new version's parse asked for. */
+function typeOneCharacter(text: string, parse: DocumentParse, at: number): { text: string; parsed: ParsedModule } {
   const next = text.slice(0, at) + '1' + text.slice(at);
   const startPosition = pointAt(text, at);
-  tree.edit(new Edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition, oldEndPosition: startPosition, newEndPosition: { row: startPosition.row, column: startPosition.column + 1 } }));
-  return { text: next, tree: parsePython(next, tree) };
+  parse.edited(new Edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition, oldEndPosition: startPosition, newEndPosition: { row: startPosition.row, column: startPosition.column + 1 } }));
+  return { text: next, parsed: parse.parsed(next) };
 }
 
 async function main(): Promise<void> {
@@ -47,16 +50,15 @@ async function main(): Promise<void> {
     tree.delete();
   }
   let warmText = text;
-  let warmTree = parsePython(warmText);
+  const warmParse = new DocumentParse();
   const warmAnalyzer = new DocumentAnalyzer();
-  warmAnalyzer.analyze(warmText, options, warmTree);
+  warmAnalyzer.analyze(warmText, options, warmParse.parsed(warmText));
   for (const place of editPlaces(warmText, rounds).reverse()) {
-    const edited = typeOneCharacter(warmText, warmTree, place);
-    warmAnalyzer.analyze(edited.text, options, edited.tree);
-    warmTree.delete();
-    ({ text: warmText, tree: warmTree } = edited);
+    const edited = typeOneCharacter(warmText, warmParse, place);
+    warmAnalyzer.analyze(edited.text, options, edited.parsed);
+    warmText = edited.text;
   }
-  warmTree.delete();
+  warmParse.dispose();
 
   // Measured side by side, round by round, so that drift in the machine's speed hits both alike:
   // a full parse + analysis of the current text, a parse alone, then one edit as the server sees it.
@@ -64,9 +66,9 @@ async function main(): Promise<void> {
   const parseOnly: number[] = [];
   const incremental: number[] = [];
   const incrementalParse: number[] = [];
-  let tree: Tree = parsePython(text);
+  const parse = new DocumentParse();
   const analyzer = new DocumentAnalyzer();
-  analyzer.analyze(text, options, tree);
+  analyzer.analyze(text, options, parse.parsed(text));
   for (const [k, place] of editPlaces(text, rounds).entries()) {
     let start = performance.now();
     const fresh = parsePython(text);
@@ -78,16 +80,15 @@ async function main(): Promise<void> {
     parseOnly.push(performance.now() - start);
 
     start = performance.now();
-    const edited = typeOneCharacter(text, tree, place + k); // each earlier edit inserted one character before it
+    const edited = typeOneCharacter(text, parse, place + k); // each earlier edit inserted one character before it
     const parsed = performance.now();
-    analyzer.analyze(edited.text, options, edited.tree);
+    analyzer.analyze(edited.text, options, edited.parsed);
     const done = performance.now();
     incremental.push(done - start);
     incrementalParse.push(parsed - start);
-    tree.delete();
-    ({ text, tree } = edited);
+    text = edited.text;
   }
-  tree.delete();
+  parse.dispose();
   process.stdout.write(
     JSON.stringify({
       lines: text.split('\n').length,

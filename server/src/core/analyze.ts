@@ -1,8 +1,8 @@
 // Entry points of the analysis core: text (or cells) in, findings, training contracts and accuracy
 // hints out. Parse → flavour → interpret → rules → options (select/ignore/severity).
-import type { Tree } from 'web-tree-sitter';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { LineIndex } from './lineIndex';
+import type { ParsedModule } from './moduleCopy';
 import { joinCells, locateInCell, type VirtualNotebook } from './notebook';
 import type { OtherPart } from './splitParse';
 import type { AnalysisOptions, AnalysisResult } from './types';
@@ -14,7 +14,7 @@ export { initParser } from './parser';
  * Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of
  * `text`, or `otherPart` when another thread parses the text's second part (splitParse.ts).
  */
-export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string, otherPart?: OtherPart): AnalysisResult {
+export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: ParsedModule, where?: (offset: number) => string, otherPart?: OtherPart): AnalysisResult {
   return new DocumentAnalyzer({ reuse: false }).analyze(text, options, tree, where, [], otherPart);
 }
 

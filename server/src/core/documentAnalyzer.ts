@@ -1,7 +1,7 @@
 // Analysis of one document, version after version: what the language server runs after each edit.
-import type { Tree } from 'web-tree-sitter';
 import { resolveFlavour } from './flavour';
 import { LineIndex } from './lineIndex';
+import { hasSyntaxError, withModule, type ParsedModule } from './moduleCopy';
 import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
 import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
 import { parsePython, parsePythonRange, retireTree, withLineFeeds } from './parser';
@@ -65,9 +65,10 @@ export class DocumentAnalyzer {
   /**
    * `cellJoins`: for a notebook's joined cells, the offsets of the line breaks that join them (no
    * fix may take one). `otherPart`: a thread that parses the text from otherPart.start on
-   * (splitParse.ts); used by an analyzer that reuses nothing, when there is no `tree`.
+   * (splitParse.ts); used by an analyzer that reuses nothing, when there is no `tree`. `tree`: the
+   * text's parse, when the caller keeps one (documentParse.ts); else it is parsed here.
    */
-  analyze(written: string, options: AnalysisOptions = {}, tree?: Tree, where?: (offset: number) => string, cellJoins: readonly number[] = [], otherPart?: OtherPart): AnalysisResult {
+  analyze(written: string, options: AnalysisOptions = {}, tree?: ParsedModule, where?: (offset: number) => string, cellJoins: readonly number[] = [], otherPart?: OtherPart): AnalysisResult {
     const joins = new Set(cellJoins);
     // Every line scan (and the tree: parsePython reads the text alike) sees "\n" line ends only; offsets stay.
     const text = withLineFeeds(written);
@@ -77,7 +78,7 @@ export class DocumentAnalyzer {
     // a finding, so it is not interpreted, nor parsed unless a tree is given.
     if (!MAY_HAVE_FINDINGS.test(text)) {
       this.forget();
-      return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? tree.rootNode.hasError : false };
+      return { findings: [], contracts: [], accuracyHints: [], flavour, hasSyntaxErrors: tree ? hasSyntaxError(tree) : false };
     }
     const describe = where ?? lineDescriber(text);
     if (otherPart && !tree && !this.reuse) {
@@ -88,7 +89,7 @@ export class DocumentAnalyzer {
     const ownTree = tree ? null : parsePython(text);
     try {
       // Nothing of the tree outlives the analysis: results hold offsets and strings only.
-      return withSyntax(tree ?? ownTree!, text, (root) => {
+      return withModule(tree ?? ownTree!, text, (root) => {
         // A document opened and never edited needs nothing remembered: from its second version on, it does.
         const change = this.reuse && this.versions++ > 0 ? new TextChange(this.previousText, text) : null;
         const slice = change ? sliceModule(root, text, this.rememberedNames(change), this.grouping) : null;

@@ -16,6 +16,13 @@ import { pythonLanguage } from './parser';
 import { copierFor, treeMemory, type CopyKind, type TreeCopier } from './treeCopy';
 import { MISSING_BIT, type NodeColumns } from './treeMemory';
 
+/** The copier of a tree copied whole already: nothing is left to copy. */
+const ALREADY_COPIED: TreeCopier = {
+  copyTopLevel: () => [],
+  copySubtree: () => {},
+  topLevelHasError: () => null,
+};
+
 /** tree-sitter's symbol for ERROR nodes ((TSSymbol)-1). */
 const ERROR_SYMBOL = 0xffff;
 
@@ -49,16 +56,16 @@ export class SyntaxTree implements NodeColumns {
   // The root and the columns change only when appendPart adds the module's other part.
   root: SyntaxNode;
   private readonly language: Language;
-  typeIds: Uint16Array;
-  fieldIds: Uint16Array;
-  starts: Int32Array;
-  ends: Int32Array;
-  parents: Int32Array;
+  typeIds!: Uint16Array;
+  fieldIds!: Uint16Array;
+  starts!: Int32Array;
+  ends!: Int32Array;
+  parents!: Int32Array;
   /** One past the last descendant of each node. */
-  subtreeEnds: Int32Array;
-  flags: Uint8Array;
+  subtreeEnds!: Int32Array;
+  flags!: Uint8Array;
   /** Of each top-level node: 0, nothing more known; ERRORS_READ, its hasError; COPIED, its subtree. */
-  private copied: Uint8Array;
+  private copied!: Uint8Array;
   /** Whether each type id is a named one (ERROR too); a language fact, so no per-node call. */
   private readonly namedTypes: Uint8Array;
   /** The name of each type id, internalized (see typeNamesOf). */
@@ -72,32 +79,36 @@ export class SyntaxTree implements NodeColumns {
   /** Of a tree placed `{ after }`: `after`; 0 otherwise. */
   private readonly placedAfter: number = 0;
 
-  /** `place`: where the columns live (ColumnsPlace). `copier`: how they are filled (default: the fastest available way). */
-  constructor(readonly tree: Tree, readonly text: string, place: ColumnsPlace = 'own', copier?: TreeCopier) {
+  /**
+   * `source`: a tree-sitter tree, copied lazily; or a tree copied whole already (a CopiedPart, as
+   * moduleCopy.ts keeps one per edited document), read where it is. `place`: where a tree's columns
+   * live (ColumnsPlace). `copier`: how they are filled (default: the fastest available way).
+   */
+  constructor(source: Tree | CopiedPart, readonly text: string, place: ColumnsPlace = 'own', copier?: TreeCopier) {
     this.language = pythonLanguage();
+    this.namedTypes = namedTypesOf(this.language);
+    this.typeNames = typeNamesOf(this.language);
+    if (!('rootNode' in source)) {
+      this.setColumns(columnsIn(source.columns, source.count));
+      this.copier = ALREADY_COPIED;
+      this.topLevel = [];
+      for (let top = 1; top < source.count; top = this.subtreeEnds[top]) this.topLevel.push(top);
+      this.root = this.node(0);
+      return;
+    }
+    const tree = source;
     this.copier = copier ?? copierFor(tree, this.language, activeCopy());
     const rootNode = tree.rootNode;
     const count = rootNode.descendantCount;
     const rootHasError = rootNode.hasError;
-    let columns: Columns;
     if (typeof place === 'object') {
-      columns = columnsAfter(place.after, count);
+      this.setColumns(columnsAfter(place.after, count));
       this.placedAfter = place.after;
     } else {
       const buffer = columnsFor(count, place === 'pooled');
       if (place === 'pooled') this.columns = buffer;
-      columns = columnsIn(buffer, count);
+      this.setColumns(columnsIn(buffer, count));
     }
-    this.starts = columns.starts;
-    this.ends = columns.ends;
-    this.parents = columns.parents;
-    this.subtreeEnds = columns.subtreeEnds;
-    this.typeIds = columns.typeIds;
-    this.fieldIds = columns.fieldIds;
-    this.flags = columns.flags;
-    this.copied = columns.copied;
-    this.namedTypes = namedTypesOf(this.language);
-    this.typeNames = typeNamesOf(this.language);
     this.topLevel = this.copier.copyTopLevel(this, count);
     this.flags[0] |= rootHasError ? HAS_ERROR : 0;
     this.markNamed(0);
@@ -106,6 +117,15 @@ export class SyntaxTree implements NodeColumns {
       this.markNamed(top);
     }
     this.root = this.node(0);
+  }
+
+  private setColumns(columns: Columns): void {
+    ({ starts: this.starts, ends: this.ends, parents: this.parents, subtreeEnds: this.subtreeEnds, typeIds: this.typeIds, fieldIds: this.fieldIds, flags: this.flags, copied: this.copied } = columns);
+  }
+
+  /** The indexes of the module's top-level nodes, in order. */
+  topLevelIndexes(): readonly number[] {
+    return this.topLevel;
   }
 
   /**
@@ -163,7 +183,7 @@ export class SyntaxTree implements NodeColumns {
     merged.ends[0] = part.end;
     if (part.hasError) merged.flags[0] |= HAS_ERROR;
     if (this.columns) this.columns = merged.starts.buffer as ArrayBuffer;
-    ({ starts: this.starts, ends: this.ends, parents: this.parents, subtreeEnds: this.subtreeEnds, typeIds: this.typeIds, fieldIds: this.fieldIds, flags: this.flags, copied: this.copied } = merged);
+    this.setColumns(merged);
     this.root = this.node(0);
   }
 
@@ -360,8 +380,49 @@ function columnsAfter(after: number, count: number): Columns {
  * children of node 0.
  */
 function placePart(into: Columns, part: Columns, own: number): void {
-  for (const column of ['starts', 'ends', 'parents', 'subtreeEnds', 'typeIds', 'fieldIds', 'flags', 'copied'] as const) into[column].set(part[column].subarray(1), own);
+  for (const column of COLUMN_NAMES) into[column].set(part[column].subarray(1), own);
   renumber(into.parents, into.subtreeEnds, own, own + part.starts.length - 1, own - 1);
+}
+
+const COLUMN_NAMES = ['starts', 'ends', 'parents', 'subtreeEnds', 'typeIds', 'fieldIds', 'flags', 'copied'] as const;
+
+/**
+ * A module copied whole (`old`) with its top-level nodes from index `firstTop` up to index
+ * `afterTop` (the end of the last one's subtree) replaced by the top-level nodes of `part` (a tree
+ * of the new text, copied whole), and the nodes after them moved `delta` characters: numbered as
+ * the whole new text's tree numbers them. `part` was parsed from the text at `lines` (their end as
+ * the old text has it). moduleCopy.ts decides when this reads as a parse of the new text would.
+ * In the pooled buffer when it fits.
+ */
+export function splicedModule(old: CopiedPart, firstTop: number, afterTop: number, part: CopiedPart, delta: number, lines: { start: number; end: number }): CopiedPart {
+  const after = firstTop + part.count - 1;
+  const count = after + old.count - afterTop;
+  const from = columnsIn(old.columns, old.count);
+  const inserted = columnsIn(part.columns, part.count);
+  const into = columnsIn(columnsFor(count, true), count);
+  for (const column of COLUMN_NAMES) {
+    into[column].set(from[column].subarray(0, firstTop));
+    into[column].set(inserted[column].subarray(1), firstTop);
+    into[column].set(from[column].subarray(afterTop), after);
+  }
+  renumber(into.parents, into.subtreeEnds, firstTop, after, firstTop - 1);
+  renumber(into.parents, into.subtreeEnds, after, count, after - afterTop);
+  const { starts, ends } = into;
+  for (let i = after; i < count; i++) {
+    starts[i] += delta;
+    ends[i] += delta;
+  }
+  into.subtreeEnds[0] = count;
+  // The module node spans from its first node to the end of the text: where the lines parsed
+  // again hold either, the part's module node tells.
+  if (firstTop === 1) starts[0] = inserted.starts[0];
+  ends[0] = from.ends[0] >= lines.end ? from.ends[0] + delta : inserted.ends[0];
+  return { columns: starts.buffer as ArrayBuffer, count, hasError: old.hasError || part.hasError, end: ends[0] };
+}
+
+/** Gives a module copy's buffer to the next tree that needs one: nothing may read the copy afterwards. */
+export function releaseCopy(copy: CopiedPart): void {
+  if (copy.columns.byteLength <= MAX_POOLED_BYTES && (!spareColumns || spareColumns.byteLength < copy.columns.byteLength)) spareColumns = copy.columns;
 }
 
 /** Shifts the indexes of nodes [from, to) by `shift`; a parent 0 (the module node) stays. */

@@ -143,7 +143,7 @@ export class Checker {
     // Only Python is checked (a client may sync other languages to us).
     if (!settings.enable || document.languageId !== 'python') return this.disable(uri, [uri]);
     const text = document.getText();
-    const result = this.analyzerFor(uri).analyze(text, settings.options, this.docs.treeFor(document));
+    const result = this.analyzerFor(uri).analyze(text, settings.options, this.docs.parsedFor(document));
     const findings = result.findings.filter((f) => !isSuppressed(text, f));
     const parts = [makePart(uri, document.version, 0, text)];
     this.commit({ key: uri, text, parts, result, findings, settings, cellNumbers: null });

@@ -1,26 +1,22 @@
-// Open documents (files and notebook cells) with a tree-sitter tree each. Incremental LSP changes
-// are applied to the tree with tree.edit as they arrive; the tree is re-parsed (reusing the edited
-// old tree) only when someone asks for it, and old trees are deleted (wasm memory is manual).
-// Only the most recently used trees are kept: a 2,000-line file's tree takes about 3 MB of wasm
-// memory, which never shrinks, and a document not being edited gains nothing from keeping one.
+// Open documents (files and notebook cells), each with its parse kept between versions
+// (core/documentParse.ts): incremental LSP changes are applied to it as they arrive, and a version
+// is parsed only when someone asks for it. Only the most recently used parses are kept: a 2,000-line
+// file's tree takes about 3 MB of wasm memory, which never shrinks, and a document not being
+// edited gains nothing from keeping one.
 import { TextDocuments, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Edit, type Tree } from 'web-tree-sitter';
-import { parsePython, pointAt } from '../core/parser';
+import { Edit } from 'web-tree-sitter';
+import { DocumentParse } from '../core/documentParse';
+import type { ParsedModule } from '../core/moduleCopy';
+import { pointAt } from '../core/parser';
 import { isRange } from './params';
 
-/** How many documents keep their tree between requests (the ones being edited, typically one). */
+/** How many documents keep their parse between requests (the ones being edited, typically one). */
 export const MAX_KEPT_TREES = 4;
-
-interface TreeEntry {
-  tree: Tree | null;
-  /** The document version `tree` was parsed from; null while it only holds edits not yet re-parsed. */
-  parsedVersion: number | null;
-}
 
 export class ParsedDocuments {
   readonly documents: TextDocuments<TextDocument>;
-  private readonly trees = new Map<string, TreeEntry>();
+  private readonly trees = new Map<string, DocumentParse>();
 
   /** `onMalformedChange`: told when a didChange is ignored because one of its changes is malformed. */
   constructor(private readonly onMalformedChange: (uri: string) => void = () => {}) {
@@ -38,21 +34,14 @@ export class ParsedDocuments {
     return this.documents.get(uri);
   }
 
-  /** The up-to-date tree of an open document (parsed now if needed). The store owns it: do not delete it. */
-  treeFor(document: TextDocument): Tree {
-    const entry = this.trees.get(document.uri) ?? { tree: null, parsedVersion: null };
+  /** The up-to-date parse of an open document (parsed now if needed). The store owns it: keep it no longer than the request. */
+  parsedFor(document: TextDocument): ParsedModule {
+    const parse = this.trees.get(document.uri) ?? new DocumentParse();
     // Map order is recency order: the document used now moves to the end.
     this.trees.delete(document.uri);
-    if (entry.tree && entry.parsedVersion === document.version) {
-      this.trees.set(document.uri, entry);
-      return entry.tree;
-    }
-    const old = entry.tree;
-    const tree = parsePython(document.getText(), old);
-    old?.delete();
-    this.trees.set(document.uri, { tree, parsedVersion: document.version });
+    this.trees.set(document.uri, parse);
     this.forgetLeastRecent();
-    return tree;
+    return parse.parsed(document.getText());
   }
 
   /** How many trees are held now (for tests). */
@@ -79,10 +68,10 @@ export class ParsedDocuments {
       this.onMalformedChange(document.uri);
       return document;
     }
-    const entry = this.trees.get(document.uri);
+    const parse = this.trees.get(document.uri);
     // Apply the changes one by one: each range refers to the text left by the previous change.
     for (const change of changes as TextDocumentContentChangeEvent[]) {
-      if (entry?.tree && 'range' in change && change.range) {
+      if (parse && 'range' in change && change.range) {
         const before = document.getText();
         const startIndex = document.offsetAt(change.range.start);
         const oldEndIndex = document.offsetAt(change.range.end);
@@ -91,7 +80,7 @@ export class ParsedDocuments {
         // A lone "\r" just before the edit (a "\n" to the parser, see parsePython) that the edit makes a
         // "\r\n" changes without being in the range: tree-sitter re-reads it all the same, as the
         // lexer looked past it to tell.
-        entry.tree.edit(new Edit({
+        parse.edited(new Edit({
           startIndex,
           oldEndIndex,
           newEndIndex,
@@ -99,13 +88,7 @@ export class ParsedDocuments {
           oldEndPosition: pointAt(before, oldEndIndex),
           newEndPosition: pointAt(after, newEndIndex),
         }));
-        entry.parsedVersion = null;
-      } else if (entry?.tree) {
-        // A whole-document replacement: nothing of the old tree can be reused.
-        entry.tree.delete();
-        entry.tree = null;
-        entry.parsedVersion = null;
-      }
+      } else parse?.replaced();
       TextDocument.update(document, [change], version);
     }
     if (changes.length === 0) TextDocument.update(document, [], version);
@@ -113,7 +96,7 @@ export class ParsedDocuments {
   }
 
   private dropTree(uri: string): void {
-    this.trees.get(uri)?.tree?.delete();
+    this.trees.get(uri)?.dispose();
     this.trees.delete(uri);
   }
 }

@@ -2,7 +2,7 @@
 // document's own tree), and the training contract on `compile` (from the latest analysis).
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
 import { contractHover, hoverTargetAt, hoverText } from '../core/hover';
-import { withSyntax } from '../core/syntax';
+import { withModule } from '../core/moduleCopy';
 import type { Checker } from './checker';
 import type { ParsedDocuments } from './documents';
 import { describeWhere } from './snapshot';
@@ -13,7 +13,7 @@ export function hover(params: HoverParams, docs: ParsedDocuments, checker: Check
   const { line, character } = params.position;
   if (!document || document.languageId !== 'python' || !checker.isEnabled(uri) || line < 0 || character < 0 || line >= document.lineCount) return null;
   const offset = document.offsetAt(params.position);
-  const target = withSyntax(docs.treeFor(document), document.getText(), (root) => hoverTargetAt(root, offset));
+  const target = withModule(docs.parsedFor(document), document.getText(), (root) => hoverTargetAt(root, offset));
   if (!target) return null;
   const range = { start: document.positionAt(target.span.start), end: document.positionAt(target.span.end) };
 

@@ -1,0 +1,105 @@
+// A document's tree kept between versions (core/moduleCopy.ts): after an edit, only the lines of
+// the statements it touched are parsed, and their nodes spliced in. Whenever a splice is made, it
+// must read exactly as a parse of the whole new text; when it cannot be sure to, it must refuse.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModuleCopy } from '../server/src/core/moduleCopy';
+import { initParser, parsePython } from '../server/src/core/parser';
+import { SyntaxTree } from '../server/src/core/syntax';
+import { mutate, seeded, type Random } from './helpers/fuzz';
+import { columns, files } from './helpers/sources';
+
+beforeAll(async () => {
+  await initParser();
+});
+
+function wholeParse(text: string): ReturnType<typeof columns> {
+  const tree = parsePython(text);
+  try {
+    return columns(new SyntaxTree(tree, text));
+  } finally {
+    tree.delete();
+  }
+}
+
+function copyOf(text: string): ModuleCopy | null {
+  const tree = parsePython(text);
+  try {
+    return ModuleCopy.of(tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Small edits as typing makes them: a character, a line break, an indent, a word, a deletion. */
+function typed(text: string, random: Random): string {
+  const at = random.int(0, text.length);
+  const roll = random.next();
+  if (roll < 0.25) return text.slice(0, at) + text.slice(at + random.int(1, 3));
+  if (roll < 0.6) return text.slice(0, at) + random.pick(['1', 'x', ' ', '\n', '    ', ',', '(', ')', ':', "'", '#', '\\', '\n\n', 'else:', '@', 'def f():\n    pass\n']) + text.slice(at);
+  return mutate(text, random);
+}
+
+describe('a module copy spliced after an edit', () => {
+  it('reads as the whole parse of the new text whenever it splices (fuzzed edits of real sources)', () => {
+    const random = seeded(20261201);
+    let spliced = 0;
+    let refused = 0;
+    for (const [name, source] of files) {
+      for (let session = 0; session < 6; session++) {
+        // A typing session: each version is spliced from the last spliced or parsed one.
+        let text = source;
+        let copy = copyOf(text);
+        for (let step = 0; step < 25; step++) {
+          const next = typed(text, random);
+          const made = copy?.splicedTo(next) ?? null;
+          if (made) {
+            spliced++;
+            expect(columns(made.syntax()), `${name}, session ${session}, step ${step}: ${JSON.stringify(text.length < 400 ? [text, next] : next.length)}`).toEqual(wholeParse(next));
+          } else if (copy) refused++;
+          text = next;
+          copy = made ?? copyOf(text);
+        }
+      }
+    }
+    // Most typing keeps the module parseable statement by statement; edits that leave a syntax error are refused.
+    expect(spliced).toBeGreaterThan(1500);
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('parses only the lines of the statement an edit touched', () => {
+    const text = ['import keras', 'a = 1', '', 'def f():', '    return 2', '', 'b = 3', ''].join('\n');
+    const copy = copyOf(text)!;
+    const next = text.replace('return 2', 'return 22');
+    const made = copy.splicedTo(next)!;
+    expect(columns(made.syntax())).toEqual(wholeParse(next));
+    // The nodes before the function are the copy's, the ones after it moved by one character.
+    const before = copy.syntax();
+    const after = made.syntax();
+    const b = before.root.namedChildren.at(-1)!;
+    const moved = after.root.namedChildren.at(-1)!;
+    expect([moved.type, moved.startIndex - b.startIndex, moved.text]).toEqual(['expression_statement', 1, 'b = 3']);
+  });
+
+  it('refuses edits whose lines could be taken in by the text around them', () => {
+    const text = ['x = 1', 'y = 2', 'def f():', '    pass', 'z = 3', ''].join('\n');
+    const copy = copyOf(text)!;
+    // An unclosed bracket or string takes in the lines after: the new lines have a syntax error.
+    expect(copy.splicedTo(text.replace('y = 2', 'y = (2'))).toBeNull();
+    expect(copy.splicedTo(text.replace('y = 2', 'y = """2'))).toBeNull();
+    // A backslash at the end of the lines joins the next statement to them.
+    expect(copy.splicedTo(text.replace('y = 2', 'y = 2 \\'))).toBeNull();
+    // Lines that start indented would go on the block before them.
+    expect(copy.splicedTo(text.replace('z = 3', '    z = 3'))).toBeNull();
+    // A module that has a syntax error is parsed whole.
+    expect(copyOf('x = (\n')).toBeNull();
+    // An edit that changes nothing gives the copy itself.
+    expect(copy.splicedTo(text)).toBe(copy);
+  });
+
+  it('refuses when the statement after the edit starts indented (a comment a new block could take in)', () => {
+    const text = ['x = 1', '    # a comment', 'y = 2', ''].join('\n');
+    const copy = copyOf(text)!;
+    const next = text.replace('x = 1', 'def f():\n    x = 1');
+    expect(copy.splicedTo(next)).toBeNull();
+  });
+});

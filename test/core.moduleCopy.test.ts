@@ -90,6 +90,11 @@ describe('a module copy spliced after an edit', () => {
     expect(copy.splicedTo(text.replace('y = 2', 'y = 2 \\'))).toBeNull();
     // Lines that start indented would go on the block before them.
     expect(copy.splicedTo(text.replace('z = 3', '    z = 3'))).toBeNull();
+    // An edit at the very start, before a blank line: the lines parsed again start at offset 0.
+    const blankFirst = '\nmodel.add\nx = 1\n';
+    expect(copyOf(blankFirst)!.splicedTo('"""' + blankFirst)).toBeNull();
+    const made = copyOf(blankFirst)!.splicedTo('y = 2' + blankFirst)!;
+    expect(columns(made.syntax())).toEqual(wholeParse('y = 2' + blankFirst));
     // A module that has a syntax error is parsed whole.
     expect(copyOf('x = (\n')).toBeNull();
     // An edit that changes nothing gives the copy itself.

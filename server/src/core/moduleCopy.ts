@@ -125,7 +125,8 @@ function changedStatements(syntax: SyntaxTree, tops: readonly number[], from: nu
 }
 
 function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+  // lastIndexOf reads a negative position as 0, where a line break would be found.
+  return offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
 }
 
 /** The offset after the line break that ends the line of `offset` (the text's end on its last line). */

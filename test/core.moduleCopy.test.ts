@@ -101,10 +101,23 @@ describe('a module copy spliced after an edit', () => {
     expect(copy.splicedTo(text)).toBe(copy);
   });
 
-  it('refuses when the statement after the edit starts indented (a comment a new block could take in)', () => {
-    const text = ['x = 1', '    # a comment', 'y = 2', ''].join('\n');
-    const copy = copyOf(text)!;
-    const next = text.replace('x = 1', 'def f():\n    x = 1');
-    expect(copy.splicedTo(next)).toBeNull();
+  it('parses again, with the lines an edit touched, the ones around them up to a statement in column 0', () => {
+    // tree-sitter-python takes an indented line after a block into it, past comments, and takes
+    // an empty block or an unexpected indent without a syntax error.
+    const cases: [string, string, string][] = [
+      // A new block before an indented comment: the comment goes into the block.
+      ['x = 1\n    # a comment\ny = 2\n', 'x = 1', 'def f():\n    x = 1'],
+      // An empty block before a comment that a new indented line follows: the line goes into the block.
+      ["\n\n   if x: \n# losses is TF 2's alia", "alia", "adef f():\n    pass\nlia"],
+      // A comment typed at the start of a statement: the statement before takes what follows it.
+      ['if x:\n    y = 1\nz = 2\n    w = 3\n', 'z = 2', '# z = 2'],
+    ];
+    for (const [text, from, to] of cases) {
+      const next = text.replace(from, to);
+      const made = copyOf(text)!.splicedTo(next);
+      if (made) expect(columns(made.syntax()), JSON.stringify(next)).toEqual(wholeParse(next));
+    }
+    // The first is spliced: the comment and the statement after it are parsed again with the edit.
+    expect(copyOf(cases[0][0])!.splicedTo(cases[0][0].replace(cases[0][1], cases[0][2]))).not.toBeNull();
   });
 });

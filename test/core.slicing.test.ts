@@ -9,10 +9,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Edit } from 'web-tree-sitter';
 import { analyzeNotebook, analyzeText, DocumentAnalyzer, initParser } from '../server/src/core/analyze';
 import { parseIpynb } from '../server/src/core/notebook';
 import { sliceModule, statementNames } from '../server/src/core/model/slice';
-import { parsePython } from '../server/src/core/parser';
+import { DocumentParse } from '../server/src/core/documentParse';
+import { ModuleCopy } from '../server/src/core/moduleCopy';
+import { parsePython, pointAt } from '../server/src/core/parser';
+import { commonPrefixLength, commonSuffixLength } from '../server/src/core/relocate';
 import { readTree } from '../server/src/core/syntax';
 import type { AnalysisOptions, AnalysisResult } from '../server/src/core/types';
 import { flagged } from './helpers/analysis';
@@ -273,6 +277,15 @@ function typingEdit(text: string, random: Random): string {
   }
 }
 
+/** The one edit that turns `before` into `after`, as tree.edit takes it. */
+function editBetween(before: string, after: string): Edit {
+  const startIndex = commonPrefixLength(before, after);
+  const suffix = commonSuffixLength(before, after, startIndex);
+  const oldEndIndex = before.length - suffix;
+  const newEndIndex = after.length - suffix;
+  return new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition: pointAt(before, startIndex), oldEndPosition: pointAt(before, oldEndIndex), newEndPosition: pointAt(after, newEndIndex) });
+}
+
 describe('re-analysis after edits gives the result of a fresh analysis', () => {
   it('on 30 modules, 25 edits each', () => {
     const random = seeded(23);
@@ -285,6 +298,31 @@ describe('re-analysis after edits gives the result of a fresh analysis', () => {
         expect(analyzer.analyze(text), `module ${m}, edit ${e}: ${JSON.stringify(text.slice(0, 120))}`).toEqual(analyzeText(text));
       }
     }
+  });
+
+  it('on the parse the language server keeps (statements re-parsed and spliced, or tree-sitter`s incremental parse)', () => {
+    const random = seeded(29);
+    let onCopies = 0;
+    for (let m = 0; m < 30; m++) {
+      let text = m < 10 ? random.pick(corpus).text : glued(random, random.int(2, 5));
+      const parse = new DocumentParse();
+      const analyzer = new DocumentAnalyzer();
+      analyzer.analyze(text, {}, parse.parsed(text));
+      for (let e = 0; e < 25; e++) {
+        const before = text;
+        text = typingEdit(text, random);
+        // As editors send them: mostly the edited range, now and then the whole text.
+        if (e % 5 === 4) parse.replaced();
+        else parse.edited(editBetween(before, text));
+        const parsed = parse.parsed(text);
+        if (parsed instanceof ModuleCopy) onCopies++;
+        const fresh = parsePython(text);
+        expect(analyzer.analyze(text, {}, parsed), `module ${m}, edit ${e}: ${JSON.stringify(text.slice(0, 120))}`).toEqual(analyzeText(text, {}, fresh));
+        fresh.delete();
+      }
+      parse.dispose();
+    }
+    expect(onCopies).toBeGreaterThan(50);
   });
 
   it('after one character that leaves a syntax error (a quote, an emoji): the slice reads names as the parse recovered them', () => {

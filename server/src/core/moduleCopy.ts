@@ -11,8 +11,8 @@
 //
 // When that is not sure to equal a parse of the whole text, the caller parses as before (with
 // tree-sitter's incremental parse): when the last version or the new lines have a syntax error
-// (an unclosed bracket or string would take in the lines after), when they start indented, end
-// in a backslash, or the statement after them starts indented (a comment a block could take in).
+// (an unclosed bracket or string would take in the lines after), end in a backslash, or do not
+// start with a statement in column 0 (see changedStatements for why).
 import type { Tree } from 'web-tree-sitter';
 import { parsePythonRange, retireTree } from './parser';
 import { commonPrefixLength, commonSuffixLength } from './relocate';
@@ -70,21 +70,21 @@ export class ModuleCopy {
     const tops = syntax.topLevelIndexes();
     if (tops.length === 0) return null;
     const lines = changedStatements(syntax, tops, prefix, changeEnd);
-    const { start, end } = lines;
-    const newEnd = end + delta;
-    const after = lines.lastTop + 1 < tops.length ? tops[lines.lastTop + 1] : -1;
-    if (!startsStatement(text, start) || endsInBackslash(text, newEnd)) return null;
-    if (after >= 0 && !inColumnZero(old, syntax.starts[after])) return null;
+    const newEnd = lines.end + delta;
+    if (endsInBackslash(text, newEnd)) return null;
 
-    const tree = parsePythonRange(text, start, newEnd);
+    const tree = parsePythonRange(text, lines.start, newEnd);
     try {
       if (tree.rootNode.hasError) return null;
-      const part = new SyntaxTree(tree, text).copiedPart();
+      const part = new SyntaxTree(tree, text);
+      const first = part.topLevelIndexes()[0];
+      // The new lines must begin as the ones before them left off: with a statement in column 0
+      // (or at the module's start), as the nodes after them do (changedStatements).
+      if (lines.firstTop > 0 && (first === undefined || !isAnchor(part, first))) return null;
       // The module node begins where its first node does: with no node left in the lines that held it, found otherwise.
-      if (lines.firstTop === 0 && part.count === 1) return null;
-      const firstTop = tops[lines.firstTop];
-      const afterTop = after >= 0 ? after : this.part.count;
-      return new ModuleCopy(text, splicedModule(this.part, firstTop, afterTop, part, delta, lines));
+      if (lines.firstTop === 0 && first === undefined) return null;
+      const after = lines.lastTop + 1 < tops.length ? tops[lines.lastTop + 1] : this.part.count;
+      return new ModuleCopy(text, splicedModule(this.part, tops[lines.firstTop], after, part.copiedPart(), delta, lines));
     } finally {
       retireTree(tree);
     }
@@ -100,6 +100,12 @@ export class ModuleCopy {
  * The top-level nodes (positions in `tops`) whose lines hold or touch the change [from, to) of the
  * old text, and the lines they span, [start, end): every node on those lines is in. When no node
  * is, the nodes around the change are (the lines between them may now hold a statement).
+ *
+ * Then widened until the nodes before and after them are anchors (isAnchor), or the module's
+ * ends: tree-sitter-python takes an indented line after a block's last line into the block, even
+ * past comment lines, and takes an unexpected indent or an empty block without a syntax error; so
+ * only a statement in column 0 ends what comes before it, the same in the whole text and in the
+ * lines parsed alone.
  */
 function changedStatements(syntax: SyntaxTree, tops: readonly number[], from: number, to: number): { firstTop: number; lastTop: number; start: number; end: number } {
   const text = syntax.text;
@@ -114,14 +120,26 @@ function changedStatements(syntax: SyntaxTree, tops: readonly number[], from: nu
     firstTop = Math.max(0, firstTop - 1);
     lastTop = Math.min(tops.length - 1, lastTop + 1);
   }
-  // Widen to whole lines, and to every node those lines hold, until nothing more comes in.
+  // Widen to whole lines, to every node those lines hold, and to anchors, until nothing more comes in.
   for (;;) {
     start = Math.min(start, lineStart(text, starts[tops[firstTop]]));
     end = Math.max(end, lineEnd(text, ends[tops[lastTop]]));
-    if (firstTop > 0 && ends[tops[firstTop - 1]] >= start) firstTop--;
-    else if (lastTop + 1 < tops.length && starts[tops[lastTop + 1]] < end) lastTop++;
+    if (firstTop > 0 && (ends[tops[firstTop - 1]] >= start || !isAnchor(syntax, tops[firstTop]))) firstTop--;
+    else if (lastTop + 1 < tops.length && (starts[tops[lastTop + 1]] < end || !isAnchor(syntax, tops[lastTop + 1]))) lastTop++;
     else return { firstTop, lastTop, start, end };
   }
+}
+
+/** Words that go on the compound statement before them (case: of a match), even in column 0. */
+const CONTINUES = /^(?:else|elif|except|finally|case)\b/;
+
+/**
+ * A top-level node that nothing before it can take in: a statement (not a comment) that starts a
+ * line in column 0 and does not go on the statement before it.
+ */
+function isAnchor(syntax: SyntaxTree, top: number): boolean {
+  const start = syntax.starts[top];
+  return syntax.typeName(top) !== 'comment' && inColumnZero(syntax.text, start) && !CONTINUES.test(syntax.text.slice(start, start + 9));
 }
 
 function lineStart(text: string, offset: number): number {
@@ -133,12 +151,6 @@ function lineStart(text: string, offset: number): number {
 function lineEnd(text: string, offset: number): number {
   const at = text.indexOf('\n', offset);
   return at < 0 ? text.length : at + 1;
-}
-
-/** The lines from `offset` (a line start) begin in column 0: nothing before them can take them in. */
-function startsStatement(text: string, offset: number): boolean {
-  const first = text.charCodeAt(offset);
-  return first !== 32 && first !== 9 && first !== 12;
 }
 
 function inColumnZero(text: string, offset: number): boolean {

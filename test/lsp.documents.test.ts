@@ -103,6 +103,43 @@ describe('ParsedDocuments', () => {
     store.dispose();
   });
 
+  it('splices the statements a typed edit touched into the module copy of an edited document, full-text changes too', () => {
+    const store = new ParsedDocuments();
+    const { connection, handlers } = fakeConnection();
+    store.documents.listen(connection as never);
+    const uri = 'file:///typing.py';
+    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: START } });
+    const mirror = TextDocument.create(uri, 'python', 1, START);
+    // A document opened and not edited keeps only its tree.
+    expect(store.parsedFor(store.get(uri)!)).not.toBeInstanceOf(ModuleCopy);
+    const steps: [string, string, 'copy' | 'tree'][] = [
+      ['Dense(10', 'Dense(100', 'copy'],
+      ["activation='softmax'", "activation='sigmoid'", 'copy'],
+      ['model.compile(', 'x = 1\nmodel.compile(', 'copy'],
+      // A syntax error: the tree is re-parsed (no copy can be spliced into), then copied again once it is gone.
+      ['x = 1', 'x = (1', 'tree'],
+      ['x = (1', 'x = (1)', 'copy'],
+    ];
+    let version = 1;
+    for (const [from, to, kind] of steps) {
+      version++;
+      const at = mirror.getText().indexOf(from);
+      const change = { range: { start: mirror.positionAt(at), end: mirror.positionAt(at + from.length) }, text: to };
+      TextDocument.update(mirror, [change], version);
+      handlers.change!({ textDocument: { uri, version }, contentChanges: [change] });
+      const parsed = store.parsedFor(store.get(uri)!);
+      expect(parsed instanceof ModuleCopy ? 'copy' : 'tree', to).toBe(kind);
+      expect(read(parsed, mirror.getText()), to).toEqual(fresh(mirror.getText()));
+    }
+    // A client that sends the whole text: the copy is spliced from what differs.
+    const whole = mirror.getText().replace('Dense(100', 'Dense(7');
+    handlers.change!({ textDocument: { uri, version: version + 1 }, contentChanges: [{ text: whole }] });
+    const parsed = store.parsedFor(store.get(uri)!);
+    expect(parsed).toBeInstanceOf(ModuleCopy);
+    expect(read(parsed, whole)).toEqual(fresh(whole));
+    store.dispose();
+  });
+
   it('re-reads a lone \\r that an edit right after it turns into \\r\\n (or back): a line break only when alone', () => {
     const store = new ParsedDocuments();
     const { connection, handlers } = fakeConnection();

@@ -40,8 +40,10 @@ export class DocumentParse {
     if (this.tree && this.treeText === text) return this.tree;
     const spliced = this.copy?.splicedTo(text);
     if (spliced) {
-      this.copy!.release();
-      this.copy = spliced;
+      if (spliced !== this.copy) {
+        this.copy!.release();
+        this.copy = spliced;
+      }
       return spliced;
     }
     const old = this.tree;

@@ -336,6 +336,10 @@ b.fit(x3, y3)
       expect(incremental.diagnostics.length).toBeGreaterThan(0);
       await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: fresh } });
     }
+    // Hovers read the edited document's kept parse (statements spliced in after each edit).
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, 'sparse_categorical_crossentropy', 3) });
+    expect(hover?.range).toEqual(rangeOf(text, '"sparse_categorical_crossentropy"'));
+    expect(markdown(hover).split('\n')[0]).toBe('**sparse_categorical_crossentropy** — Keras loss');
   });
 
   it('analyses a notebook as one program, publishes per cell, and re-checks when another cell changes', async () => {

@@ -16,6 +16,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { parsePythonRange, retireTree } from './parser';
 import { commonPrefixLength, commonSuffixLength } from './relocate';
+import { CONTINUES } from './splitParse';
 import { releaseCopy, splicedModule, SyntaxTree, withSyntax, type CopiedPart, type SyntaxNode } from './syntax';
 
 /** What a caller that keeps a document's parse hands the analysis: a tree-sitter tree, or a module copy. */
@@ -129,9 +130,6 @@ function changedStatements(syntax: SyntaxTree, tops: readonly number[], from: nu
     else return { firstTop, lastTop, start, end };
   }
 }
-
-/** Words that go on the compound statement before them (case: of a match), even in column 0. */
-const CONTINUES = /^(?:else|elif|except|finally|case)\b/;
 
 /**
  * A top-level node that nothing before it can take in: a statement (not a comment) that starts a

@@ -27,8 +27,11 @@ export interface OtherPart {
   firstPartParsed?(count: number): void;
 }
 
-/** Words that go on the compound statement before them (a cut before them would only fail). */
-const CONTINUES = /^(?:else|elif|except|finally)\b/;
+/**
+ * Words that go on the compound statement before them, even in column 0 (case: on a match), so a
+ * line they start begins no statement (a cut before them would only fail; moduleCopy.ts).
+ */
+export const CONTINUES = /^(?:else|elif|except|finally|case)\b/;
 
 /**
  * A line after which the next one cannot start a statement: a decorator, or a line that ends in
@@ -58,7 +61,7 @@ export function splitPoint(text: string): number | null {
   const middle = text.length >> 1;
   const low = text.length >> 2;
   const high = text.length - low;
-  const fits = (lineStart: number) => /[A-Za-z_@]/.test(text[lineStart] ?? '') && !CONTINUES.test(text.slice(lineStart, lineStart + 8)) && !LEADS_ON.test(previousLine(text, lineStart));
+  const fits = (lineStart: number) => /[A-Za-z_@]/.test(text[lineStart] ?? '') && !CONTINUES.test(text.slice(lineStart, lineStart + 9)) && !LEADS_ON.test(previousLine(text, lineStart));
   for (let after = text.indexOf('\n', middle), before = text.lastIndexOf('\n', middle - 1); after >= 0 || before >= 0; ) {
     if (after >= 0 && after + 1 < high) {
       if (fits(after + 1)) return after + 1;

@@ -4,22 +4,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModuleCopy } from '../server/src/core/moduleCopy';
 import { initParser, parsePython } from '../server/src/core/parser';
-import { SyntaxTree } from '../server/src/core/syntax';
 import { mutate, seeded, type Random } from './helpers/fuzz';
-import { columns, files } from './helpers/sources';
+import { columns, files, parsedColumns } from './helpers/sources';
 
 beforeAll(async () => {
   await initParser();
 });
-
-function wholeParse(text: string): ReturnType<typeof columns> {
-  const tree = parsePython(text);
-  try {
-    return columns(new SyntaxTree(tree, text));
-  } finally {
-    tree.delete();
-  }
-}
 
 function copyOf(text: string): ModuleCopy | null {
   const tree = parsePython(text);
@@ -54,7 +44,7 @@ describe('a module copy spliced after an edit', () => {
           const made = copy?.splicedTo(next) ?? null;
           if (made) {
             spliced++;
-            expect(columns(made.syntax()), `${name}, session ${session}, step ${step}: ${JSON.stringify(text.length < 400 ? [text, next] : next.length)}`).toEqual(wholeParse(next));
+            expect(columns(made.syntax()), `${name}, session ${session}, step ${step}: ${JSON.stringify(text.length < 400 ? [text, next] : next.length)}`).toEqual(parsedColumns(next));
           } else if (copy) refused++;
           text = next;
           copy = made ?? copyOf(text);
@@ -71,7 +61,7 @@ describe('a module copy spliced after an edit', () => {
     const copy = copyOf(text)!;
     const next = text.replace('return 2', 'return 22');
     const made = copy.splicedTo(next)!;
-    expect(columns(made.syntax())).toEqual(wholeParse(next));
+    expect(columns(made.syntax())).toEqual(parsedColumns(next));
     // The nodes before the function are the copy's, the ones after it moved by one character.
     const before = copy.syntax();
     const after = made.syntax();
@@ -94,7 +84,7 @@ describe('a module copy spliced after an edit', () => {
     const blankFirst = '\nmodel.add\nx = 1\n';
     expect(copyOf(blankFirst)!.splicedTo('"""' + blankFirst)).toBeNull();
     const made = copyOf(blankFirst)!.splicedTo('y = 2' + blankFirst)!;
-    expect(columns(made.syntax())).toEqual(wholeParse('y = 2' + blankFirst));
+    expect(columns(made.syntax())).toEqual(parsedColumns('y = 2' + blankFirst));
     // A module that has a syntax error is parsed whole.
     expect(copyOf('x = (\n')).toBeNull();
     // An edit that changes nothing gives the copy itself.
@@ -115,7 +105,7 @@ describe('a module copy spliced after an edit', () => {
     for (const [text, from, to] of cases) {
       const next = text.replace(from, to);
       const made = copyOf(text)!.splicedTo(next);
-      if (made) expect(columns(made.syntax()), JSON.stringify(next)).toEqual(wholeParse(next));
+      if (made) expect(columns(made.syntax()), JSON.stringify(next)).toEqual(parsedColumns(next));
     }
     // The first is spliced: the comment and the statement after it are parsed again with the edit.
     expect(copyOf(cases[0][0])!.splicedTo(cases[0][0].replace(cases[0][1], cases[0][2]))).not.toBeNull();

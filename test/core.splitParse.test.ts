@@ -5,11 +5,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rng, script } from '../scripts/bench/generate.mjs';
 import { DocumentAnalyzer } from '../server/src/core/documentAnalyzer';
-import { initParser, parsePython, parsePythonRange } from '../server/src/core/parser';
+import { initParser, parsePythonRange } from '../server/src/core/parser';
 import { parsePart, splitPoint, type OtherPart } from '../server/src/core/splitParse';
 import { SyntaxTree } from '../server/src/core/syntax';
 import type { AnalysisResult } from '../server/src/core/types';
-import { columns, files } from './helpers/sources';
+import { columns, files, parsedColumns } from './helpers/sources';
 import { mutateMany, seeded } from './helpers/fuzz';
 
 beforeAll(async () => {
@@ -29,14 +29,7 @@ function lineStarts(text: string): number[] {
  * the first part's node count) or as a tree of its own.
  */
 function treeOf(text: string, at?: number, placed = true): ReturnType<typeof columns> | 'part has errors' {
-  if (at === undefined) {
-    const tree = parsePython(text);
-    try {
-      return columns(new SyntaxTree(tree, text));
-    } finally {
-      tree.delete();
-    }
-  }
+  if (at === undefined) return parsedColumns(text);
   const first = parsePythonRange(text, 0, at);
   try {
     const second = parsePart(text, at, () => (placed && !first.rootNode.hasError ? first.rootNode.descendantCount : null));

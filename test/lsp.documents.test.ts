@@ -7,10 +7,8 @@ import type { DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTe
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initParser } from '../server/src/core/analyze';
 import { hasSyntaxError, ModuleCopy, withModule, type ParsedModule } from '../server/src/core/moduleCopy';
-import { parsePython } from '../server/src/core/parser';
-import { SyntaxTree } from '../server/src/core/syntax';
 import { MAX_KEPT_TREES, ParsedDocuments } from '../server/src/lsp/documents';
-import { columns } from './helpers/sources';
+import { columns, parsedColumns } from './helpers/sources';
 
 beforeAll(async () => {
   await initParser();
@@ -31,19 +29,18 @@ function fakeConnection() {
   return { connection, handlers };
 }
 
+/** A store listening to a fake connection, with one document opened, and a mirror of its text. */
+function openDocument(uri: string, text: string) {
+  const store = new ParsedDocuments();
+  const { connection, handlers } = fakeConnection();
+  store.documents.listen(connection as never);
+  handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text } });
+  return { store, handlers, uri, mirror: TextDocument.create(uri, 'python', 1, text) };
+}
+
 /** The nodes of a parse of `text`, as the analysis reads them. */
 function read(parsed: ParsedModule, text: string): ReturnType<typeof columns> {
   return withModule(parsed, text, (_, syntax) => columns(syntax));
-}
-
-/** The nodes of a fresh parse of `text`. */
-function fresh(text: string): ReturnType<typeof columns> {
-  const tree = parsePython(text);
-  try {
-    return columns(new SyntaxTree(tree, text));
-  } finally {
-    tree.delete();
-  }
 }
 
 function textOf(parsed: ParsedModule, text: string): string {
@@ -68,15 +65,9 @@ const FRAGMENTS = ['x', '\n', "'", '(', ')', 'Dense(', ', ', '😀', '\r\n', '\r
 
 describe('ParsedDocuments', () => {
   it('keeps the incrementally edited tree identical to a fresh parse through random edits, reversed ranges too', () => {
-    const store = new ParsedDocuments();
-    const { connection, handlers } = fakeConnection();
-    store.documents.listen(connection as never);
-    const uri = 'file:///random.py';
-    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: START } });
-    const mirror = TextDocument.create(uri, 'python', 1, START);
+    const { store, handlers, uri, mirror } = openDocument('file:///random.py', START);
     store.parsedFor(store.get(uri)!);
     const next = random(42);
-    let spliced = 0;
     for (let version = 2; version < 300; version++) {
       const changes: TextDocumentContentChangeEvent[] = [];
       const count = next() < 0.3 ? 2 : 1;
@@ -97,19 +88,13 @@ describe('ParsedDocuments', () => {
       // Re-parse only now and then, so that edits also pile up on one tree.
       if (version % 3 !== 0) continue;
       const parsed = store.parsedFor(store.get(uri)!);
-      if (parsed instanceof ModuleCopy) spliced++;
-      expect(read(parsed, mirror.getText())).toEqual(fresh(mirror.getText()));
+      expect(read(parsed, mirror.getText())).toEqual(parsedColumns(mirror.getText()));
     }
     store.dispose();
   });
 
   it('splices the statements a typed edit touched into the module copy of an edited document, full-text changes too', () => {
-    const store = new ParsedDocuments();
-    const { connection, handlers } = fakeConnection();
-    store.documents.listen(connection as never);
-    const uri = 'file:///typing.py';
-    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: START } });
-    const mirror = TextDocument.create(uri, 'python', 1, START);
+    const { store, handlers, uri, mirror } = openDocument('file:///typing.py', START);
     // A document opened and not edited keeps only its tree.
     expect(store.parsedFor(store.get(uri)!)).not.toBeInstanceOf(ModuleCopy);
     const steps: [string, string, 'copy' | 'tree'][] = [
@@ -129,25 +114,20 @@ describe('ParsedDocuments', () => {
       handlers.change!({ textDocument: { uri, version }, contentChanges: [change] });
       const parsed = store.parsedFor(store.get(uri)!);
       expect(parsed instanceof ModuleCopy ? 'copy' : 'tree', to).toBe(kind);
-      expect(read(parsed, mirror.getText()), to).toEqual(fresh(mirror.getText()));
+      expect(read(parsed, mirror.getText()), to).toEqual(parsedColumns(mirror.getText()));
     }
     // A client that sends the whole text: the copy is spliced from what differs.
     const whole = mirror.getText().replace('Dense(100', 'Dense(7');
     handlers.change!({ textDocument: { uri, version: version + 1 }, contentChanges: [{ text: whole }] });
     const parsed = store.parsedFor(store.get(uri)!);
     expect(parsed).toBeInstanceOf(ModuleCopy);
-    expect(read(parsed, whole)).toEqual(fresh(whole));
+    expect(read(parsed, whole)).toEqual(parsedColumns(whole));
     store.dispose();
   });
 
   it('re-reads a lone \\r that an edit right after it turns into \\r\\n (or back): a line break only when alone', () => {
-    const store = new ParsedDocuments();
-    const { connection, handlers } = fakeConnection();
-    store.documents.listen(connection as never);
-    const uri = 'file:///old-mac.py';
     const start = 'x = 1\rif x:\r    y = [x,\r    2]\r';
-    handlers.open!({ textDocument: { uri, languageId: 'python', version: 1, text: start } });
-    const mirror = TextDocument.create(uri, 'python', 1, start);
+    const { store, handlers, uri, mirror } = openDocument('file:///old-mac.py', start);
     store.parsedFor(store.get(uri)!);
     // Insert "\n" after each "\r" (making "\r\n"), then take it out again, then put text there.
     const steps: [number, number, string][] = [];
@@ -160,7 +140,7 @@ describe('ParsedDocuments', () => {
       TextDocument.update(mirror, [change], version);
       handlers.change!({ textDocument: { uri, version }, contentChanges: [change] });
       if (text === 'z') shift++;
-      expect(read(store.parsedFor(store.get(uri)!), mirror.getText()), JSON.stringify(mirror.getText())).toEqual(fresh(mirror.getText()));
+      expect(read(store.parsedFor(store.get(uri)!), mirror.getText()), JSON.stringify(mirror.getText())).toEqual(parsedColumns(mirror.getText()));
     }
     store.dispose();
   });
@@ -199,7 +179,7 @@ describe('ParsedDocuments', () => {
     expect(textOf(again, 'x0 = 0\n')).toBe('x0 = 0\n');
     // An edit to a document whose tree was forgotten still gives the right tree.
     handlers.change!({ textDocument: { uri: uris[1], version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 6 } }, text: '42' }] });
-    expect(read(store.parsedFor(store.get(uris[1])!), 'x1 = 42\n')).toEqual(fresh('x1 = 42\n'));
+    expect(read(store.parsedFor(store.get(uris[1])!), 'x1 = 42\n')).toEqual(parsedColumns('x1 = 42\n'));
     expect(store.keptTrees).toBe(MAX_KEPT_TREES);
     store.dispose();
     expect(store.keptTrees).toBe(0);
@@ -230,7 +210,7 @@ describe('ParsedDocuments', () => {
     expect(ignored).toEqual(malformed.map(() => uri));
     // The kept tree was not edited either: the next valid change gives the right tree.
     handlers.change!({ textDocument: { uri, version: 10 }, contentChanges: [valid] });
-    expect(read(store.parsedFor(store.get(uri)!), 'x = 2\n')).toEqual(fresh('x = 2\n'));
+    expect(read(store.parsedFor(store.get(uri)!), 'x = 2\n')).toEqual(parsedColumns('x = 2\n'));
     handlers.open!({ textDocument: { uri: 'file:///null.py', languageId: 'python', version: 1, text: null as unknown as string } });
     expect(store.get('file:///null.py')!.getText()).toBe('');
     expect(textOf(store.parsedFor(store.get('file:///null.py')!), '')).toBe('');

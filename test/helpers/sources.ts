@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rng, script } from '../../scripts/bench/generate.mjs';
-import type { SyntaxTree } from '../../server/src/core/syntax';
+import { parsePython } from '../../server/src/core/parser';
+import { SyntaxTree } from '../../server/src/core/syntax';
 import { EXAMPLES } from './cli';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -83,3 +84,12 @@ export function columns(syntax: SyntaxTree) {
   return { starts: [...starts], ends: [...ends], parents: [...parents], subtreeEnds: [...subtreeEnds], typeIds: [...typeIds], fieldIds: [...fieldIds], flags: [...flags] };
 }
 
+/** The columns of a fresh parse of `text`, copied whole. */
+export function parsedColumns(text: string): ReturnType<typeof columns> {
+  const tree = parsePython(text);
+  try {
+    return columns(new SyntaxTree(tree, text));
+  } finally {
+    tree.delete();
+  }
+}

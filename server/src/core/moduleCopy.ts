@@ -85,7 +85,7 @@ export class ModuleCopy {
       // The module node begins where its first node does: with no node left in the lines that held it, found otherwise.
       if (lines.firstTop === 0 && first === undefined) return null;
       const after = lines.lastTop + 1 < tops.length ? tops[lines.lastTop + 1] : this.part.count;
-      return new ModuleCopy(text, splicedModule(this.part, tops[lines.firstTop], after, part.copiedPart(), delta, lines));
+      return new ModuleCopy(text, splicedModule(this.part, tops[lines.firstTop], after, part.copiedPart(), delta, lines.end));
     } finally {
       retireTree(tree);
     }

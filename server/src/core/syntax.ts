@@ -390,11 +390,11 @@ const COLUMN_NAMES = ['starts', 'ends', 'parents', 'subtreeEnds', 'typeIds', 'fi
  * A module copied whole (`old`) with its top-level nodes from index `firstTop` up to index
  * `afterTop` (the end of the last one's subtree) replaced by the top-level nodes of `part` (a tree
  * of the new text, copied whole), and the nodes after them moved `delta` characters: numbered as
- * the whole new text's tree numbers them. `part` was parsed from the text at `lines` (their end as
- * the old text has it). moduleCopy.ts decides when this reads as a parse of the new text would.
- * In the pooled buffer when it fits.
+ * the whole new text's tree numbers them. `part` was parsed from the lines that replace the old
+ * text's lines up to `oldLinesEnd`. moduleCopy.ts decides when this reads as a parse of the new
+ * text would. In the pooled buffer when it fits.
  */
-export function splicedModule(old: CopiedPart, firstTop: number, afterTop: number, part: CopiedPart, delta: number, lines: { start: number; end: number }): CopiedPart {
+export function splicedModule(old: CopiedPart, firstTop: number, afterTop: number, part: CopiedPart, delta: number, oldLinesEnd: number): CopiedPart {
   const after = firstTop + part.count - 1;
   const count = after + old.count - afterTop;
   const from = columnsIn(old.columns, old.count);
@@ -416,7 +416,7 @@ export function splicedModule(old: CopiedPart, firstTop: number, afterTop: numbe
   // The module node spans from its first node to the end of the text: where the lines parsed
   // again hold either, the part's module node tells.
   if (firstTop === 1) starts[0] = inserted.starts[0];
-  ends[0] = from.ends[0] >= lines.end ? from.ends[0] + delta : inserted.ends[0];
+  ends[0] = from.ends[0] >= oldLinesEnd ? from.ends[0] + delta : inserted.ends[0];
   return { columns: starts.buffer as ArrayBuffer, count, hasError: old.hasError || part.hasError, end: ends[0] };
 }
 

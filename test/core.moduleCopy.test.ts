@@ -25,7 +25,7 @@ function typed(text: string, random: Random): string {
   const at = random.int(0, text.length);
   const roll = random.next();
   if (roll < 0.25) return text.slice(0, at) + text.slice(at + random.int(1, 3));
-  if (roll < 0.6) return text.slice(0, at) + random.pick(['1', 'x', ' ', '\n', '    ', ',', '(', ')', ':', "'", '#', '\\', '\n\n', 'else:', '@', 'def f():\n    pass\n']) + text.slice(at);
+  if (roll < 0.6) return text.slice(0, at) + random.pick(['1', 'x', ' ', '\n', '    ', ',', '(', ')', ':', "'", '#', '\\', '\n\n', 'else:', '@', 'def f():\n    pass\n', '\n    # c\n', 'if x: \n', '\n    x = 1', '"""']) + text.slice(at);
   return mutate(text, random);
 }
 
@@ -35,7 +35,8 @@ describe('a module copy spliced after an edit', () => {
     let spliced = 0;
     let refused = 0;
     for (const [name, source] of files) {
-      for (let session = 0; session < 6; session++) {
+      // Fewer sessions on the big generated script: comparing its columns dominates the test's time.
+      for (let session = 0; session < (source.length > 20000 ? 2 : 6); session++) {
         // A typing session: each version is spliced from the last spliced or parsed one.
         let text = source;
         let copy = copyOf(text);
@@ -52,7 +53,7 @@ describe('a module copy spliced after an edit', () => {
       }
     }
     // Most typing keeps the module parseable statement by statement; edits that leave a syntax error are refused.
-    expect(spliced).toBeGreaterThan(1500);
+    expect(spliced).toBeGreaterThan(1200);
     expect(refused).toBeGreaterThan(100);
   });
 

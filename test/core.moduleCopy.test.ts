@@ -24,6 +24,12 @@ function copyOf(text: string): ModuleCopy | null {
 function typed(text: string, random: Random): string {
   const at = random.int(0, text.length);
   const roll = random.next();
+  if (roll < 0.1) {
+    // A whole line deleted (or cut).
+    const start = text.lastIndexOf('\n', at - 1) + 1;
+    const end = text.indexOf('\n', at);
+    return text.slice(0, start) + (end < 0 ? '' : text.slice(end + 1));
+  }
   if (roll < 0.25) return text.slice(0, at) + text.slice(at + random.int(1, 3));
   if (roll < 0.6) return text.slice(0, at) + random.pick(['1', 'x', ' ', '\n', '    ', ',', '(', ')', ':', "'", '#', '\\', '\n\n', 'else:', '@', 'def f():\n    pass\n', '\n    # c\n', 'if x: \n', '\n    x = 1', '"""']) + text.slice(at);
   return mutate(text, random);
@@ -69,6 +75,16 @@ describe('a module copy spliced after an edit', () => {
     const b = before.root.namedChildren.at(-1)!;
     const moved = after.root.namedChildren.at(-1)!;
     expect([moved.type, moved.startIndex - b.startIndex, moved.text]).toEqual(['expression_statement', 1, 'b = 3']);
+  });
+
+  it('splices a deleted line: lines left with no statement between the ones kept', () => {
+    const text = ['x = 1', 'y = 2', 'z = 3', ''].join('\n');
+    for (const deleted of ['y = 2\n', 'z = 3\n']) {
+      const next = text.replace(deleted, '');
+      const made = copyOf(text)!.splicedTo(next);
+      expect(made, deleted).not.toBeNull();
+      expect(columns(made!.syntax())).toEqual(parsedColumns(next));
+    }
   });
 
   it('refuses edits whose lines could be taken in by the text around them', () => {

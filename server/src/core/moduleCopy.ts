@@ -80,8 +80,8 @@ export class ModuleCopy {
       const part = new SyntaxTree(tree, text);
       const first = part.topLevelIndexes()[0];
       // The new lines must begin as the ones before them left off: with a statement in column 0
-      // (or at the module's start), as the nodes after them do (changedStatements).
-      if (lines.firstTop > 0 && (first === undefined || !isAnchor(part, first))) return null;
+      // (or at the module's start), as the nodes after them do (changedStatements), or hold none.
+      if (lines.firstTop > 0 && first !== undefined && !isAnchor(part, first)) return null;
       // The module node begins where its first node does: with no node left in the lines that held it, found otherwise.
       if (lines.firstTop === 0 && first === undefined) return null;
       const after = lines.lastTop + 1 < tops.length ? tops[lines.lastTop + 1] : this.part.count;

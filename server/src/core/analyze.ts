@@ -11,8 +11,9 @@ export { DocumentAnalyzer } from './documentAnalyzer';
 export { initParser } from './parser';
 
 /**
- * Analyses one Python file. Pass `tree` when the caller keeps an (incrementally) parsed tree of
- * `text`, or `otherPart` when another thread parses the text's second part (splitParse.ts).
+ * Analyses one Python file. Pass `tree` when the caller keeps a parse of `text` (a tree, or a
+ * module copy: documentParse.ts), or `otherPart` when another thread parses the text's second
+ * part (splitParse.ts).
  */
 export function analyzeText(text: string, options: AnalysisOptions = {}, tree?: ParsedModule, where?: (offset: number) => string, otherPart?: OtherPart): AnalysisResult {
   return new DocumentAnalyzer({ reuse: false }).analyze(text, options, tree, where, [], otherPart);

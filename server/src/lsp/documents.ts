@@ -16,18 +16,18 @@ export const MAX_KEPT_TREES = 4;
 
 export class ParsedDocuments {
   readonly documents: TextDocuments<TextDocument>;
-  private readonly trees = new Map<string, DocumentParse>();
+  private readonly parses = new Map<string, DocumentParse>();
 
   /** `onMalformedChange`: told when a didChange is ignored because one of its changes is malformed. */
   constructor(private readonly onMalformedChange: (uri: string) => void = () => {}) {
     this.documents = new TextDocuments<TextDocument>({
       create: (uri, languageId, version, content) => {
-        this.dropTree(uri);
+        this.dropParse(uri);
         return TextDocument.create(uri, languageId, version, typeof content === 'string' ? content : '');
       },
       update: (document, changes, version) => this.update(document, changes, version),
     });
-    this.documents.onDidClose((event) => this.dropTree(event.document.uri));
+    this.documents.onDidClose((event) => this.dropParse(event.document.uri));
   }
 
   get(uri: string): TextDocument | undefined {
@@ -36,28 +36,28 @@ export class ParsedDocuments {
 
   /** The up-to-date parse of an open document (parsed now if needed). The store owns it: keep it no longer than the request. */
   parsedFor(document: TextDocument): ParsedModule {
-    const parse = this.trees.get(document.uri) ?? new DocumentParse();
+    const parse = this.parses.get(document.uri) ?? new DocumentParse();
     // Map order is recency order: the document used now moves to the end.
-    this.trees.delete(document.uri);
-    this.trees.set(document.uri, parse);
+    this.parses.delete(document.uri);
+    this.parses.set(document.uri, parse);
     this.forgetLeastRecent();
     return parse.parsed(document.getText());
   }
 
-  /** How many trees are held now (for tests). */
+  /** How many parses are held now (for tests). */
   get keptTrees(): number {
-    return this.trees.size;
+    return this.parses.size;
   }
 
   private forgetLeastRecent(): void {
-    for (const uri of this.trees.keys()) {
-      if (this.trees.size <= MAX_KEPT_TREES) return;
-      this.dropTree(uri);
+    for (const uri of this.parses.keys()) {
+      if (this.parses.size <= MAX_KEPT_TREES) return;
+      this.dropParse(uri);
     }
   }
 
   dispose(): void {
-    for (const uri of [...this.trees.keys()]) this.dropTree(uri);
+    for (const uri of [...this.parses.keys()]) this.dropParse(uri);
   }
 
   private update(document: TextDocument, received: TextDocumentContentChangeEvent[], version: number): TextDocument {
@@ -68,7 +68,7 @@ export class ParsedDocuments {
       this.onMalformedChange(document.uri);
       return document;
     }
-    const parse = this.trees.get(document.uri);
+    const parse = this.parses.get(document.uri);
     // Apply the changes one by one: each range refers to the text left by the previous change.
     for (const change of changes as TextDocumentContentChangeEvent[]) {
       if (parse && 'range' in change && change.range) {
@@ -95,9 +95,9 @@ export class ParsedDocuments {
     return document;
   }
 
-  private dropTree(uri: string): void {
-    this.trees.get(uri)?.dispose();
-    this.trees.delete(uri);
+  private dropParse(uri: string): void {
+    this.parses.get(uri)?.dispose();
+    this.parses.delete(uri);
   }
 }
 

@@ -1,6 +1,6 @@
 // Analysis of one document, version after version: what the language server runs after each edit.
 import { resolveFlavour } from './flavour';
-import { LineIndex } from './lineIndex';
+import { lineEnd, LineIndex, lineStart } from './lineIndex';
 import { hasSyntaxError, withModule, type ParsedModule } from './moduleCopy';
 import { Interpreter, moduleImports, type ProgramFacts } from './model/interpreter';
 import { IMPORTS, MAY_HAVE_FINDINGS, sliceModule, statementNames, type ModuleSlice, type SliceMemo, type StatementNames, type TopStatement } from './model/slice';
@@ -266,8 +266,7 @@ function sameNames(a: StatementNames, b: StatementNames): boolean {
 
 /** From the start of a statement's first line to the end of its last line (with the newline). */
 function lineExtent(text: string, start: number, end: number): Extent {
-  const nl = text.indexOf('\n', end);
-  return { start: text.lastIndexOf('\n', start - 1) + 1, end: nl < 0 ? text.length : nl + 1 };
+  return { start: lineStart(text, start), end: lineEnd(text, end) };
 }
 
 /** Where the last version and this one differ: the text before `unchangedBefore`, and from `suffixStart` on (`delta` further than before), is the same. */

@@ -43,3 +43,15 @@ export class LineIndex {
     return Math.min(start + Math.max(0, character), next);
   }
 }
+
+/** Where the line of `offset` starts, in a text with "\n" line breaks only (as withLineFeeds reads it). */
+export function lineStart(text: string, offset: number): number {
+  // lastIndexOf reads a negative position as 0, where a line break would be found.
+  return offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
+}
+
+/** The offset after the line break that ends the line of `offset` (the text's end on its last line), "\n" breaks only. */
+export function lineEnd(text: string, offset: number): number {
+  const at = text.indexOf('\n', offset);
+  return at < 0 ? text.length : at + 1;
+}

@@ -14,6 +14,7 @@
 // (an unclosed bracket or string would take in the lines after), end in a backslash, or do not
 // start with a statement in column 0 (see changedStatements for why).
 import type { Tree } from 'web-tree-sitter';
+import { lineEnd, lineStart } from './lineIndex';
 import { parsePythonRange, retireTree } from './parser';
 import { commonPrefixLength, commonSuffixLength } from './relocate';
 import { CONTINUES } from './splitParse';
@@ -138,17 +139,6 @@ function changedStatements(syntax: SyntaxTree, tops: readonly number[], from: nu
 function isAnchor(syntax: SyntaxTree, top: number): boolean {
   const start = syntax.starts[top];
   return syntax.typeName(top) !== 'comment' && inColumnZero(syntax.text, start) && !CONTINUES.test(syntax.text.slice(start, start + 9));
-}
-
-function lineStart(text: string, offset: number): number {
-  // lastIndexOf reads a negative position as 0, where a line break would be found.
-  return offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
-}
-
-/** The offset after the line break that ends the line of `offset` (the text's end on its last line). */
-function lineEnd(text: string, offset: number): number {
-  const at = text.indexOf('\n', offset);
-  return at < 0 ? text.length : at + 1;
 }
 
 function inColumnZero(text: string, offset: number): boolean {
